@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): each figure is measured next to its baseline in the same run."""

@@ -1,0 +1,97 @@
+"""The `motcua` console script (contracts §1).
+
+Each bounded context registers its own sub-commands from `<app>/cli.py` (a `register(subparsers)`
+function). Errors are one line on stderr with a non-zero exit code, never a traceback; with
+`--json` stdout carries exactly one JSON document and everything else goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+COMMAND_MODULES = [
+    "motcua.core.cli",
+    "motcua.calendar.cli",
+    "motcua.catalog.cli",
+    "motcua.dossiers.cli",
+    "motcua.analytics.cli",
+    "motcua.notifications.cli",
+]
+
+
+class CLIError(Exception):
+    """A failure to report to the user in one line, with an exit code (2 = bad input)."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse prints usage plus a message on bad arguments; we want exactly one line."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CLIError(f"{self.prog}: {message}", 2)
+
+
+def setup_django(migrate: bool = True) -> None:
+    """Configure Django and, on first use, create or migrate the database (messages to stderr)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    import django
+
+    django.setup()
+    if migrate:
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            from django.core.management import call_command
+
+            call_command("migrate", interactive=False, verbosity=0, stdout=sys.stderr)
+
+
+def print_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=None, default=str))
+    sys.stdout.write("\n")
+
+
+Handler = Callable[[argparse.Namespace], int | None]
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="motcua", description="motcua — one-stop administrative-procedure system")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        handler: Handler = args.handler
+        result = handler(args)
+        return int(result or 0)
+    except CLIError as exc:
+        print(f"motcua: error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("motcua: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:
+        if os.environ.get("MOTCUA_TRACEBACK") == "1":
+            raise
+        print(f"motcua: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

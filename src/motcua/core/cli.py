@@ -1,0 +1,85 @@
+"""Project-wide sub-commands: migrate, demo, worker, manage."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from motcua.cli import CLIError, setup_django
+
+# Each context may ship `demo.py` with `load(stdout)`; they run in this order (catalog first).
+DEMO_LOADERS = [
+    "motcua.calendar.demo",
+    "motcua.catalog.demo",
+    "motcua.organizations.demo",
+    "motcua.dossiers.demo",
+    "motcua.analytics.demo",
+]
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("migrate", help="create or migrate the database")
+    p.set_defaults(handler=cmd_migrate)
+
+    p = sub.add_parser("demo", help="migrate, load the sample catalogue and history, serve on 127.0.0.1:8000")
+    p.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
+    p.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("worker", help="run background tasks and periodic jobs")
+    p.add_argument("--once", action="store_true", help="process what is due, then exit")
+    p.set_defaults(handler=cmd_worker)
+
+    p = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=cmd_manage)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    setup_django(migrate=False)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1, stdout=sys.stderr)
+    return 0
+
+
+def load_demo_data() -> None:
+    """Run every context's demo loader; each is idempotent, so a second run changes nothing."""
+    for name in DEMO_LOADERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.load(sys.stderr)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    load_demo_data()
+    if args.no_serve:
+        return 0
+    from django.core.management import call_command
+
+    print(f"motcua: serving the demo on http://{args.addr}/", file=sys.stderr)
+    call_command("runserver", args.addr, use_reloader=False)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    setup_django()
+    try:
+        worker = importlib.import_module("motcua.notifications.worker")
+    except ModuleNotFoundError as exc:
+        raise CLIError("the worker is not available in this build", 1) from exc
+    return int(worker.run(once=args.once) or 0)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    setup_django(migrate=False)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["motcua manage", *args.args])
+    return 0

@@ -1,0 +1,74 @@
+"""The province's organisation tree and who works where, in which role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    DISTRICT = "district", _("Cấp huyện (lịch sử)")
+    COMMUNE = "commune", _("Cấp xã")
+
+
+class Unit(models.Model):
+    """A unit (cơ quan, đơn vị) identified by its national agency code, e.g. `H32.27`."""
+
+    code = models.CharField(_("mã đơn vị"), max_length=40, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    level = models.CharField(_("cấp"), max_length=16, choices=Level.choices)
+    # Kinds as written in the catalogue file (so, ubnd_tinh, phuong, xa, trung_tam_phvhcc, ...).
+    kind = models.CharField(_("loại"), max_length=40, blank=True, default="")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Name of the working-time calendar (motcua.calendar) the unit's deadlines are counted in.
+    calendar_name = models.CharField(_("lịch làm việc"), max_length=40, default="default")
+    active = models.BooleanField(_("đang hoạt động"), default=True)
+    extra = models.JSONField(_("thông tin khác"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Cán bộ một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên xử lý")
+    LEADER = "leader", _("Lãnh đạo")
+    UNIT_ADMIN = "unit_admin", _("Quản trị đơn vị")
+    PROVINCE_ADMIN = "province_admin", _("Quản trị cấp tỉnh")
+    INSPECTOR = "inspector", _("Thanh tra, kiểm tra")
+
+
+class Membership(models.Model):
+    """One role of one official in one unit; an official may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    active = models.BooleanField(_("đang hiệu lực"), default=True)
+
+    class Meta:
+        verbose_name = _("vai trò cán bộ")
+        verbose_name_plural = _("vai trò cán bộ")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit.code}"

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from motcua.core import views as core_views
+
+api_patterns = [
+    path("", include("motcua.organizations.api.urls")),
+    path("", include("motcua.calendar.api.urls")),
+    path("", include("motcua.catalog.api.urls")),
+    path("", include("motcua.dossiers.api.urls")),
+    path("", include("motcua.analytics.api.urls")),
+]
+
+urlpatterns = [
+    path("", core_views.landing, name="landing"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("portal/", include("motcua.portal.urls")),
+    path("backoffice/", include("motcua.backoffice.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+admin.site.site_header = "motcua — Quản trị hệ thống Một cửa"
+admin.site.site_title = "motcua"
+admin.site.index_title = "Quản trị"
