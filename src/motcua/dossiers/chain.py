@@ -1,0 +1,35 @@
+"""The hash chain of dossier events: pure functions shared by services, imports and the auditor."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical_bytes(
+    *, dossier_code: str, seq: int, type: str, actor_id: int | None, at: datetime, payload: dict[str, Any]
+) -> bytes:
+    """A stable byte form of an event: sorted keys, no white space, UTC ISO time with microseconds.
+
+    `at` must be timezone-aware.
+    """
+    if at.tzinfo is None:
+        raise ValueError("event time must be timezone-aware")
+    document = {
+        "actor": actor_id,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "dossier": dossier_code,
+        "payload": payload,
+        "seq": seq,
+        "type": type,
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def event_hash(prev_hash: str, data: bytes) -> str:
+    """H(prev_hash ‖ canonical bytes): editing, inserting or deleting an event breaks every later hash."""
+    return hashlib.sha256(prev_hash.encode("ascii") + data).hexdigest()
