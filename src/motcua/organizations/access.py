@@ -8,6 +8,7 @@ unit; inspectors only read. Nothing here trusts the client: callers pass the aut
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -17,7 +18,7 @@ from motcua.organizations.models import Membership, Role, Unit
 PROVINCE_WIDE = {Role.PROVINCE_ADMIN, Role.INSPECTOR}
 
 
-def _memberships(user: object) -> list[Membership]:
+def _memberships(user: Any) -> list[Membership]:
     if not getattr(user, "is_authenticated", False):
         return []
     cached: list[Membership] | None = getattr(user, "_motcua_memberships", None)
@@ -38,14 +39,14 @@ def _descendant_ids(root_ids: Iterable[int]) -> set[int]:
     return found
 
 
-def is_province_wide(user: object, roles: Iterable[str] | None = None) -> bool:
+def is_province_wide(user: Any, roles: Iterable[str] | None = None) -> bool:
     wanted = set(roles) if roles is not None else set(PROVINCE_WIDE)
     return bool(getattr(user, "is_superuser", False)) or any(
         m.role in PROVINCE_WIDE and m.role in wanted for m in _memberships(user)
     )
 
 
-def unit_ids_for(user: object, *roles: str) -> set[int] | None:
+def unit_ids_for(user: Any, *roles: str) -> set[int] | None:
     """Ids of units where the user holds one of `roles` (all roles if none given); None means every unit."""
     wanted = set(roles) or set(Role.values)
     if is_province_wide(user, wanted):
@@ -54,13 +55,13 @@ def unit_ids_for(user: object, *roles: str) -> set[int] | None:
     return _descendant_ids(roots) if roots else set()
 
 
-def visible_units(user: object) -> QuerySet[Unit]:
+def visible_units(user: Any) -> QuerySet[Unit]:
     """Units whose data the user may read."""
     ids = unit_ids_for(user)
     return Unit.objects.all() if ids is None else Unit.objects.filter(id__in=ids)
 
 
-def roles_in(user: object, unit: Unit) -> set[str]:
+def roles_in(user: Any, unit: Unit) -> set[str]:
     """The roles the user holds over `unit` (directly or through an ancestor, or province-wide)."""
     if getattr(user, "is_superuser", False):
         return set(Role.values)
@@ -76,17 +77,17 @@ def roles_in(user: object, unit: Unit) -> set[str]:
     return roles
 
 
-def can_read(user: object, unit: Unit) -> bool:
+def can_read(user: Any, unit: Unit) -> bool:
     return bool(roles_in(user, unit))
 
 
-def require_role(user: object, unit: Unit, *roles: str) -> None:
+def require_role(user: Any, unit: Unit, *roles: str) -> None:
     """Raise PermissionDenied (with a Vietnamese message) unless the user holds one of `roles` over `unit`."""
     if not roles_in(user, unit) & set(roles):
         names = ", ".join(str(Role(r).label) for r in roles)
         raise PermissionDenied(f"Bạn không có quyền ({names}) tại đơn vị {unit.code}.")
 
 
-def require_read(user: object, unit: Unit) -> None:
+def require_read(user: Any, unit: Unit) -> None:
     if not can_read(user, unit):
         raise PermissionDenied(f"Bạn không có quyền xem dữ liệu của đơn vị {unit.code}.")
