@@ -24,7 +24,7 @@ def _memberships(user: Any) -> list[Membership]:
     cached: list[Membership] | None = getattr(user, "_motcua_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user, active=True).select_related("unit"))
-        user._motcua_memberships = cached  # type: ignore[attr-defined]
+        user._motcua_memberships = cached
     return cached
 
 
