@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("portal/", include("motcua.portal.urls")),
     path("backoffice/", include("motcua.backoffice.urls")),
+    path("analytics/", include("motcua.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -88,6 +88,17 @@ class Dossier(models.Model):
     e_result = models.BooleanField(_("có kết quả điện tử"), default=False)
     synced_national = models.BooleanField(_("đồng bộ Cổng DVC quốc gia"), default=False)
     imported = models.BooleanField(_("nhập từ hệ thống cũ"), default=False)
+    # A complaint (PAKN) about this dossier or a "not satisfied" rating: criterion 5.3 of the 766 index.
+    negative_feedback = models.BooleanField(_("có phản ánh hoặc đánh giá không hài lòng"), default=False)
+    # The official mainly responsible for processing (per-official late rates, Kết luận 91-KL/TU).
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ xử lý chính"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_dossiers",
+    )
 
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     version = models.PositiveIntegerField(default=1)
