@@ -201,3 +201,67 @@ def test_is_working_day():
     assert CAL.is_working_day(date(2026, 8, 22))
     assert not CAL.is_working_day(date(2026, 11, 24))
     assert CAL.is_working_day(date(2025, 11, 24))  # the culture day starts in 2026
+
+
+def test_explain_vi_names_the_tet_break():
+    text = explain_vi(CAL, vn(2026, 2, 13, 16, 30), 5, "working_days")
+    assert text.startswith("Nhận lúc 16:30 thứ Sáu 13/02/2026")
+    assert "nghỉ Tết từ 14/02 đến 22/02" in text
+    assert text.endswith("hạn trả 17:00 thứ Sáu 27/02/2026")
+
+
+def test_explain_vi_official_receipt_and_pause():
+    text = explain_vi(CAL, vn(2026, 3, 2, 12), 1, "working_days", pauses=[(vn(2026, 3, 3, 8), vn(2026, 3, 3, 10))])
+    assert "tiếp nhận chính thức 13:30 thứ Hai 02/03/2026" in text
+    assert "(2 giờ làm việc)" in text
+    assert text.endswith("hạn trả 09:00 thứ Tư 04/03/2026")
+
+
+def test_days_2026_lists_every_non_ordinary_day():
+    got = {(e.date, e.kind) for e in CAL.days(2026)}
+    expected = {
+        (date(2026, 1, 1), "holiday"),
+        (date(2026, 1, 2), "day_off"),
+        (date(2026, 1, 10), "working_day"),
+        *((date(2026, 2, d), "holiday") for d in range(16, 21)),
+        (date(2026, 4, 26), "holiday"),
+        (date(2026, 4, 27), "day_off"),
+        (date(2026, 4, 30), "holiday"),
+        (date(2026, 5, 1), "holiday"),
+        (date(2026, 8, 22), "working_day"),
+        (date(2026, 8, 31), "day_off"),
+        (date(2026, 9, 1), "holiday"),
+        (date(2026, 9, 2), "holiday"),
+        (date(2026, 11, 24), "holiday"),
+    }
+    assert got == expected
+    assert all(e.name for e in CAL.days(2026))
+
+
+def test_days_2025_swap_and_2027_tet():
+    d25 = {e.date: e.kind for e in CAL.days(2025)}
+    assert d25[date(2025, 4, 26)] == "working_day" and d25[date(2025, 5, 2)] == "day_off"
+    assert date(2025, 11, 24) not in d25
+    d27 = {e.date for e in CAL.days(2027) if e.kind != "working_day"}
+    assert {date(2027, 2, d) for d in range(4, 11)} <= d27
+    assert {date(2027, 9, 2), date(2027, 9, 3)} <= d27
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: CAL.due(vn(2026, 3, 2, 8), 1, "weeks"), "unknown unit"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), 0, "working_days"), "whole number"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), -3, "calendar_days"), "whole number"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), 1.5, "working_days"), "whole number"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), 0, "working_hours"), "> 0"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), -1, "working_hours"), "> 0"),
+        (lambda: CAL.due(datetime(2026, 3, 2, 8), 1, "working_days"), "time zone"),
+        (lambda: CAL.apply_pauses(vn(2026, 3, 5, 17), [(vn(2026, 3, 3), vn(2026, 3, 2))]), "before it starts"),
+        (lambda: CAL.advance(vn(2026, 3, 2, 8), timedelta(hours=-1)), "negative"),
+        (lambda: classify(datetime(2026, 3, 2), vn(2026, 3, 2)), "time zone"),
+    ],
+)
+def test_bad_input_raises_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
