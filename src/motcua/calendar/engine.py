@@ -84,6 +84,26 @@ def _check_periods(periods: Sequence[Period], where: str) -> tuple[tuple[int, in
     return tuple(out)
 
 
+def parse_periods(text: str) -> tuple[Period, ...]:
+    """Parse "07:00-11:30, 13:30-17:00" (the admin's notation) into office periods; "" = closed."""
+    out: list[Period] = []
+    for chunk in text.replace(";", ",").split(","):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        try:
+            a, b = (x.strip() for x in chunk.replace("–", "-").split("-"))
+            out.append((time.fromisoformat(a), time.fromisoformat(b)))
+        except ValueError:
+            raise ValueError(f"malformed office period {chunk!r}; expected HH:MM-HH:MM") from None
+    _check_periods(out, repr(text))
+    return tuple(out)
+
+
+def format_periods(periods: Sequence[Period]) -> str:
+    return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in periods)
+
+
 def to_local_us(t: datetime) -> int:
     """Local microseconds since 0001-01-01 00:00 of an aware datetime."""
     if t.tzinfo is None or t.utcoffset() is None:
