@@ -4,7 +4,7 @@ on the national calendar and on random calendars with extra holidays and working
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +17,7 @@ from motcua.calendar.reference import Reference
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 START = datetime(2025, 1, 1, tzinfo=TZ)
 SPAN_MINUTES = int((datetime(2027, 11, 30, tzinfo=TZ) - START).total_seconds() // 60)
-ZONES = [TZ, timezone.utc, timezone(timedelta(hours=-5)), timezone(timedelta(hours=9, minutes=30))]
+ZONES = [TZ, UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=9, minutes=30))]
 
 
 @functools.lru_cache(maxsize=64)
@@ -126,12 +126,12 @@ def test_classify(due, finished):
 @settings(max_examples=25, deadline=None)
 @given(calendars(), st.lists(st.tuples(instants, st.integers(1, 30)), min_size=1, max_size=40))
 def test_batch_matches_scalar(cal, rows):
-    received = np.array([t.astimezone(timezone.utc).replace(tzinfo=None) for t, _ in rows], dtype="datetime64[s]")
+    received = np.array([t.astimezone(UTC).replace(tzinfo=None) for t, _ in rows], dtype="datetime64[s]")
     amounts = np.array([n for _, n in rows])
     got = cal.batch_due_working_days(received, amounts)
-    expected = [cal.due(t, n, "working_days").due.astimezone(timezone.utc).replace(tzinfo=None) for t, n in rows]
+    expected = [cal.due(t, n, "working_days").due.astimezone(UTC).replace(tzinfo=None) for t, n in rows]
     assert got.tolist() == expected
 
 
 def test_default_periods_are_the_contract():
-    assert DEFAULT_PERIODS == ((time(7, 0), time(11, 30)), (time(13, 30), time(17, 0)))
+    assert ((time(7, 0), time(11, 30)), (time(13, 30), time(17, 0))) == DEFAULT_PERIODS
