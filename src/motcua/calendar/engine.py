@@ -12,6 +12,7 @@ Asia/Ho_Chi_Minh. Internally an instant is handled as *local microseconds* (micr
 from __future__ import annotations
 
 import bisect
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -37,6 +38,23 @@ _UTC_OFFSET_S = 7 * 3600
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """An immutable snapshot of a calendar's precomputed days; replaced as a whole when it grows."""
+
+    first_year: int
+    last_year: int
+    o0: int  # ordinal of the first indexed day
+    day_periods: list[tuple[tuple[int, int], ...]]  # office periods per day (µs of the day)
+    cum: list[int]  # cum[i] = office µs from the anchor to the start of day i
+    workdays: list[int]  # positions of working days
+    np_workdays: npt.NDArray[np.int64]  # working days as days since 1970-01-01
+    np_wd_end_s: npt.NDArray[np.int64]  # end of each working day's last period, seconds of the day
 
 
 @dataclass(frozen=True)
@@ -165,10 +183,10 @@ class WorkCalendar:
             self._explicit[e.date] = e
         self._base = base
         self._base_years: dict[int, dict[date, DayEntry]] = {}
-        self._first_year, self._last_year = years
         # Cumulative office time is measured from a fixed anchor so values stay valid when the index grows.
         self._anchor = date(years[0], 1, 1).toordinal()
-        self._build(self._first_year, self._last_year)
+        self._lock = threading.Lock()
+        self._ix = self._build(*years)
 
     # ---- index -------------------------------------------------------------------------------
 
@@ -192,98 +210,117 @@ class WorkCalendar:
             return ()
         return self._week[d.weekday()]
 
-    def _build(self, first_year: int, last_year: int) -> None:
-        self._first_year, self._last_year = first_year, last_year
-        self._o0 = date(first_year, 1, 1).toordinal()
-        n = date(last_year, 12, 31).toordinal() - self._o0 + 1
-        self._day_periods: list[tuple[tuple[int, int], ...]] = []
+    def _build(self, first_year: int, last_year: int) -> _Index:
+        """Build an index for whole years [first_year, last_year]; cumulative values keep the fixed anchor."""
+        o0 = date(first_year, 1, 1).toordinal()
+        n = date(last_year, 12, 31).toordinal() - o0 + 1
+        day_periods: list[tuple[tuple[int, int], ...]] = []
         cum = [0]
         workdays: list[int] = []
         for i in range(n):
-            p = self.periods_of(date.fromordinal(self._o0 + i))
-            self._day_periods.append(p)
+            p = self.periods_of(date.fromordinal(o0 + i))
+            day_periods.append(p)
             cum.append(cum[-1] + sum(e - s for s, e in p))
             if p:
                 workdays.append(i)
-        shift = cum[self._anchor - self._o0]
-        self._cum = [c - shift for c in cum]
-        self._workdays = workdays
-        # Vectorised view: working days as days since 1970-01-01 and the end of their last period.
-        self._np_workdays = np.asarray([self._o0 + i - _EPOCH_ORDINAL for i in workdays], dtype=np.int64)
-        self._np_wd_end_s = np.asarray([self._day_periods[i][-1][1] // US_PER_SECOND for i in workdays], dtype=np.int64)
+        shift = cum[self._anchor - o0]
+        return _Index(
+            first_year=first_year,
+            last_year=last_year,
+            o0=o0,
+            day_periods=day_periods,
+            cum=[c - shift for c in cum],
+            workdays=workdays,
+            np_workdays=np.asarray([o0 + i - _EPOCH_ORDINAL for i in workdays], dtype=np.int64),
+            np_wd_end_s=np.asarray([day_periods[i][-1][1] // US_PER_SECOND for i in workdays], dtype=np.int64),
+        )
 
-    def _ensure_day(self, ordinal: int) -> None:
-        """Grow the index so that it covers `ordinal` with a year of margin."""
-        y = date.fromordinal(min(max(ordinal, 1), date.max.toordinal())).year
-        first, last = self._first_year, self._last_year
-        if y - 1 < first:
-            first = max(1, y - 1)
-        if y + 1 > last:
-            last = min(9998, y + 1)
-        if (first, last) != (self._first_year, self._last_year):
-            self._build(first, last)
+    def _grow(self, old: _Index, first_year: int, last_year: int) -> _Index:
+        """Replace the index by a wider one (under a lock; readers keep using the snapshot they hold)."""
+        with self._lock:
+            cur = self._ix
+            first, last = min(first_year, cur.first_year), max(last_year, cur.last_year)
+            if first < MIN_YEAR or last > MAX_YEAR:
+                raise ValueError(f"dates must lie between {MIN_YEAR} and {MAX_YEAR}")
+            if (first, last) != (cur.first_year, cur.last_year):
+                self._ix = self._build(first, last)
+            return self._ix
 
-    def _idx(self, ordinal: int) -> int:
-        i = ordinal - self._o0
-        if i < 0 or i >= len(self._day_periods):
-            self._ensure_day(ordinal)
-            i = ordinal - self._o0
-        return i
+    def _index_for(self, ordinal: int) -> tuple[_Index, int]:
+        """An index covering `ordinal` (with a year of margin when it has to grow) and the day's position."""
+        ix = self._ix
+        i = ordinal - ix.o0
+        if 0 <= i < len(ix.day_periods):
+            return ix, i
+        if not date(MIN_YEAR, 1, 1).toordinal() <= ordinal <= date(MAX_YEAR, 12, 31).toordinal():
+            raise ValueError(f"dates must lie between {MIN_YEAR} and {MAX_YEAR}")
+        y = date.fromordinal(ordinal).year
+        ix = self._grow(ix, max(MIN_YEAR, y - 1), min(MAX_YEAR, y + 1))
+        return ix, ordinal - ix.o0
+
+    def _extend_forward(self, ix: _Index) -> _Index:
+        return self._grow(ix, ix.first_year, min(MAX_YEAR, ix.last_year + 10))
 
     def _cum_at(self, us: int) -> int:
-        """Office microseconds from the index origin up to the local instant `us`."""
-        i = self._idx(us // US_PER_DAY + 1)
+        """Office microseconds from the fixed anchor up to the local instant `us`."""
+        ix, i = self._index_for(us // US_PER_DAY + 1)
         tod = us % US_PER_DAY
-        acc = self._cum[i]
-        for s, e in self._day_periods[i]:
+        acc = ix.cum[i]
+        for s, e in ix.day_periods[i]:
             if tod <= s:
                 break
             acc += min(tod, e) - s
         return acc
 
     def _us_at_cum(self, target: int) -> int:
-        """The earliest local instant whose cumulative office time reaches `target` (> index origin)."""
-        while target > self._cum[-1]:
-            self._build(self._first_year, self._last_year + 10)
-        j = bisect.bisect_left(self._cum, target)
+        """The earliest local instant whose cumulative office time reaches `target`."""
+        ix = self._ix
+        while target > ix.cum[-1]:
+            ix = self._extend_forward(ix)
+        while target <= ix.cum[0]:  # only after an earlier call grew the index backwards
+            ix = self._grow(ix, max(MIN_YEAR, ix.first_year - 10), ix.last_year)
+        j = bisect.bisect_left(ix.cum, target)
         i = j - 1
-        rest = target - self._cum[i]
-        for s, e in self._day_periods[i]:
+        rest = target - ix.cum[i]
+        for s, e in ix.day_periods[i]:
             if rest <= e - s:
-                return (self._o0 + i - 1) * US_PER_DAY + s + rest
+                return (ix.o0 + i - 1) * US_PER_DAY + s + rest
             rest -= e - s
         raise AssertionError("cumulative index is inconsistent")  # pragma: no cover
 
     def _nth_workday_after(self, ordinal: int, n: int) -> int:
         """Ordinal of the n-th working day after `ordinal` (n ≥ 0; n = 0 → the first working day ≥ ordinal)."""
-        i = self._idx(ordinal)
+        ix, i = self._index_for(ordinal)
         while True:
-            k = bisect.bisect_right(self._workdays, i) if n > 0 else bisect.bisect_left(self._workdays, i)
+            k = bisect.bisect_right(ix.workdays, i) if n > 0 else bisect.bisect_left(ix.workdays, i)
             pos = k + n - 1 if n > 0 else k
-            if pos < len(self._workdays):
-                return self._o0 + self._workdays[pos]
-            self._build(self._first_year, self._last_year + 10)
-            i = ordinal - self._o0
+            if pos < len(ix.workdays):
+                return ix.o0 + ix.workdays[pos]
+            ix = self._extend_forward(ix)
+            i = ordinal - ix.o0
+
+    def _periods_at(self, ordinal: int) -> tuple[tuple[int, int], ...]:
+        ix, i = self._index_for(ordinal)
+        return ix.day_periods[i]
 
     def _end_of_day_us(self, ordinal: int) -> int:
         """End of the last office period of a working day, as local microseconds."""
-        p = self._day_periods[self._idx(ordinal)]
-        return (ordinal - 1) * US_PER_DAY + p[-1][1]
+        return (ordinal - 1) * US_PER_DAY + self._periods_at(ordinal)[-1][1]
 
     # ---- public API ----------------------------------------------------------------------------
 
     def is_working_day(self, d: date) -> bool:
         """Mon–Fri (or the calendar's weekly pattern) not a holiday/day off, or a swapped working day."""
-        return bool(self._day_periods[self._idx(d.toordinal())])
+        return bool(self._periods_at(d.toordinal()))
 
     def _official_us(self, us: int) -> int:
         ordinal = us // US_PER_DAY + 1
         tod = us % US_PER_DAY
-        for s, e in self._day_periods[self._idx(ordinal)]:
+        for s, e in self._periods_at(ordinal):
             if tod < e:
                 return us if tod >= s else us - tod + s
         nxt = self._nth_workday_after(ordinal, 1)
-        return (nxt - 1) * US_PER_DAY + self._day_periods[self._idx(nxt)][0][0]
+        return (nxt - 1) * US_PER_DAY + self._periods_at(nxt)[0][0]
 
     def official_receipt(self, t: datetime) -> datetime:
         """`t` if inside an office period of a working day, else the start of the next one (§2.2)."""
@@ -370,19 +407,20 @@ class WorkCalendar:
             raise ValueError("amount for working_days must be a whole number ≥ 1")
         day = local // 86_400
         tod = local - day * 86_400
+        ix = self._ix
         if day.size:
-            self._idx(int(day.min()) + _EPOCH_ORDINAL)
-            self._idx(int(day.max()) + _EPOCH_ORDINAL)
+            self._index_for(int(day.min()) + _EPOCH_ORDINAL)
+            ix, _ = self._index_for(int(day.max()) + _EPOCH_ORDINAL)
         while True:
-            wd = self._np_workdays
+            wd = ix.np_workdays
             pos = np.searchsorted(wd, day, side="left")
             if day.size == 0 or int(pos.max()) + int(amt.max()) + 1 < len(wd):
                 break
-            self._build(self._first_year, self._last_year + 10)
+            ix = self._extend_forward(ix)
         same = wd[pos] == day
-        pos = pos + (same & (tod >= self._np_wd_end_s[pos]))
+        pos = pos + (same & (tod >= ix.np_wd_end_s[pos]))
         due_pos = pos + amt
-        due_local = wd[due_pos] * 86_400 + self._np_wd_end_s[due_pos]
+        due_local = wd[due_pos] * 86_400 + ix.np_wd_end_s[due_pos]
         result: npt.NDArray[np.datetime64] = (due_local - _UTC_OFFSET_S).astype("datetime64[s]")
         return result
 

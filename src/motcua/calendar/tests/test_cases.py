@@ -265,3 +265,21 @@ def test_days_2025_swap_and_2027_tet():
 def test_bad_input_raises_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_index_grows_on_demand_and_agrees_with_a_wide_index():
+    from motcua.calendar.engine import WorkCalendar
+    from motcua.calendar.holidays_vn import BUILTIN_OVERRIDES, statutory_days
+
+    narrow = WorkCalendar("n", days=BUILTIN_OVERRIDES, base=statutory_days, years=(2026, 2026))
+    wide = WorkCalendar("w", days=BUILTIN_OVERRIDES, base=statutory_days, years=(1990, 2070))
+    for t, n, unit in [
+        (vn(2065, 12, 30, 16), 20, "working_days"),
+        (vn(1995, 1, 2, 8), 300, "working_hours"),
+        (vn(2026, 12, 31, 16), 40, "working_days"),
+        (vn(2026, 12, 31, 16), 90, "calendar_days"),
+    ]:
+        assert narrow.due(t, n, unit) == wide.due(t, n, unit)
+    assert narrow.office_time(vn(1995, 1, 1), vn(2026, 1, 1)) == wide.office_time(vn(1995, 1, 1), vn(2026, 1, 1))
+    with pytest.raises(ValueError, match="between"):
+        narrow.due(vn(2300, 1, 2, 8), 1, "working_days")
