@@ -283,3 +283,19 @@ def test_index_grows_on_demand_and_agrees_with_a_wide_index():
     assert narrow.office_time(vn(1995, 1, 1), vn(2026, 1, 1)) == wide.office_time(vn(1995, 1, 1), vn(2026, 1, 1))
     with pytest.raises(ValueError, match="between"):
         narrow.due(vn(2300, 1, 2, 8), 1, "working_days")
+
+
+def test_builtin_overrides_are_exactly_what_holidays_lacks():
+    """holidays 0.109 already has the other 2025–2027 decisions; the built-ins fill only the gap."""
+    from motcua.calendar.holidays_vn import BUILTIN_OVERRIDES, statutory_days
+
+    base = {e.date: e.kind for y in (2025, 2026, 2027) for e in statutory_days(y)}
+    for e in BUILTIN_OVERRIDES:
+        assert base.get(e.date) != e.kind, e
+        assert e.legal_basis
+    # What the package already yields (if a new version drops one, this fails and an override is due).
+    assert base[date(2025, 4, 26)] == "working_day" and base[date(2025, 5, 2)] == "day_off"
+    assert base[date(2026, 8, 22)] == "working_day" and base[date(2026, 8, 31)] == "day_off"
+    assert base[date(2026, 4, 27)] == "day_off" and base[date(2026, 11, 24)] == "holiday"
+    assert all(base.get(date(2025, 1, d)) for d in range(27, 32))
+    assert all(base.get(date(2027, 2, d)) for d in range(4, 11))
