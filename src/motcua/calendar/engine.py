@@ -344,6 +344,8 @@ class WorkCalendar:
             n = _positive_int(amount, unit)
             due_us = self._end_of_day_us(self._nth_workday_after(rday + n, 0))
         else:
+            if isinstance(amount, bool) or amount < 0:
+                raise ValueError(f"amount must not be negative, got {amount}")
             c = _us_of_time(DEFAULT_CUTOFF if cutoff is None else cutoff)
             day = rday if off % US_PER_DAY < c else self._nth_workday_after(rday, 1)
             due_us = self._end_of_day_us(day)

@@ -256,6 +256,7 @@ def test_days_2025_swap_and_2027_tet():
         (lambda: CAL.due(vn(2026, 3, 2, 8), 1.5, "working_days"), "whole number"),
         (lambda: CAL.due(vn(2026, 3, 2, 8), 0, "working_hours"), "> 0"),
         (lambda: CAL.due(vn(2026, 3, 2, 8), -1, "working_hours"), "> 0"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), -1, "same_day"), "negative"),
         (lambda: CAL.due(datetime(2026, 3, 2, 8), 1, "working_days"), "time zone"),
         (lambda: CAL.apply_pauses(vn(2026, 3, 5, 17), [(vn(2026, 3, 3), vn(2026, 3, 2))]), "before it starts"),
         (lambda: CAL.advance(vn(2026, 3, 2, 8), timedelta(hours=-1)), "negative"),

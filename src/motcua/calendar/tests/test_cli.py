@@ -83,6 +83,7 @@ def test_due_human_form_is_vietnamese(capsys):
         ["due", "--received", "13/02/2026 16:30", "--amount", "5", "--unit", "working_days", "--json"],
         ["due", "--received", RECEIVED, "--amount", "-5", "--unit", "working_days", "--json"],
         ["due", "--received", RECEIVED, "--amount", "0", "--unit", "working_hours", "--json"],
+        ["due", "--received", RECEIVED, "--amount", "-1", "--unit", "same_day", "--json"],
         ["due", "--received", RECEIVED, "--amount", "1.5", "--unit", "calendar_days", "--json"],
         ["due", "--received", RECEIVED, "--amount", "abc", "--unit", "working_days", "--json"],
         ["due", "--received", RECEIVED, "--amount", "nan", "--unit", "working_days", "--json"],
