@@ -426,23 +426,23 @@ class WorkCalendar:
         result: npt.NDArray[np.datetime64] = (due_local - _UTC_OFFSET_S).astype("datetime64[s]")
         return result
 
-    def non_working_stretches(self, start: date, end: date) -> list[tuple[date, date, str]]:
-        """Runs of non-working days within [start, end] that contain a holiday or day off, with a name."""
-        out: list[tuple[date, date, str]] = []
+    def non_working_stretches(self, start: date, end: date) -> list[tuple[date, date, list[DayEntry]]]:
+        """Runs of non-working days within [start, end] that contain a holiday or day off, with those entries."""
+        out: list[tuple[date, date, list[DayEntry]]] = []
         d = start
         while d <= end:
             if self.is_working_day(d):
                 d += timedelta(days=1)
                 continue
             first = d
-            name = ""
+            entries: list[DayEntry] = []
             while d <= end and not self.is_working_day(d):
                 e = self.entry(d)
-                if e is not None and e.kind != "working_day" and not name:
-                    name = e.name
+                if e is not None and e.kind != "working_day":
+                    entries.append(e)
                 d += timedelta(days=1)
-            if name:
-                out.append((first, d - timedelta(days=1), name))
+            if entries:
+                out.append((first, d - timedelta(days=1), entries))
         return out
 
 
@@ -459,11 +459,29 @@ def _vi(t: datetime) -> str:
     return f"{lt:%H:%M} {WEEKDAYS_VI[lt.weekday()]} {lt:%d/%m/%Y}"
 
 
-def _stretch_label(name: str) -> str:
+def _clean_name(name: str) -> str:
+    """ "Ngày Giỗ Tổ Hùng Vương (nghỉ bù)" → "Giỗ Tổ Hùng Vương"; every Tết Nguyên Đán day → "Tết"."""
     base = name.split("(")[0].strip()
-    if "Tết Nguyên Đán" in base or base.endswith("Tết") or base.startswith("Mùng"):
+    if "Dương lịch" not in base and ("Tết" in base or base.startswith("Mùng")):
         return "Tết"
-    return base[:1].lower() + base[1:] if base.startswith("Ngày nghỉ") else base
+    for prefix in ("Ngày ", "Nghỉ ", "ngày ", "nghỉ "):
+        if base.startswith(prefix) and len(base) > len(prefix):
+            base = base[len(prefix) :]
+    return base
+
+
+def _stretch_label(entries: Sequence[DayEntry]) -> str:
+    """Name a break after its holidays (or, without any, its days off): "Tết", "lễ Quốc khánh"…"""
+    chosen = [e for e in entries if e.kind == "holiday"] or list(entries)
+    names: list[str] = []
+    for e in chosen:
+        n = _clean_name(e.name)
+        if n and n not in names:
+            names.append(n)
+    label = ", ".join(names)
+    if chosen[0].kind == "holiday" and not label.startswith("Tết"):
+        label = "lễ " + label
+    return label
 
 
 def explain_vi(
@@ -490,8 +508,8 @@ def explain_vi(
     for p1, p2 in sorted(pauses, key=lambda p: to_local_us(p[0])):
         hours = cal.office_time(p1, p2).total_seconds() / 3600
         parts.append(f"tạm dừng từ {_vi(p1)} đến {_vi(p2)} ({hours:g} giờ làm việc)")
-    for first, last, name in cal.non_working_stretches(dl.official_receipt.date(), due.date()):
-        label = _stretch_label(name)
+    for first, last, entries in cal.non_working_stretches(received.astimezone(TZ).date(), due.date()):
+        label = _stretch_label(entries)
         if first == last:
             parts.append(f"nghỉ {label} ngày {first:%d/%m}")
         else:

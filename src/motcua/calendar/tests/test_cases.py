@@ -217,6 +217,35 @@ def test_explain_vi_official_receipt_and_pause():
     assert text.endswith("hạn trả 09:00 thứ Tư 04/03/2026")
 
 
+@pytest.mark.parametrize(
+    ("received", "amount", "unit", "fragments"),
+    [
+        (
+            vn(2026, 4, 24, 9),
+            3,
+            "working_days",
+            [
+                "nghỉ lễ Giỗ Tổ Hùng Vương từ 25/04 đến 27/04",
+                "nghỉ lễ Chiến thắng, Quốc tế Lao động từ 30/04 đến 03/05",
+            ],
+        ),
+        (vn(2026, 8, 28, 9), 2, "working_days", ["nghỉ lễ Quốc khánh từ 29/08 đến 02/09", "hạn trả 17:00 thứ Sáu"]),
+        (vn(2025, 12, 31, 16), 10, "working_hours", ["nghỉ Tết Dương lịch từ 01/01 đến 04/01", "10 giờ làm việc"]),
+        (vn(2027, 2, 3, 16), 3, "calendar_days", ["nghỉ Tết từ 04/02 đến 10/02", "thời hạn 3 ngày;"]),
+        (
+            vn(2026, 11, 23, 18),
+            1,
+            "same_day",
+            ["tiếp nhận chính thức 07:00 thứ Tư 25/11/2026", "nghỉ lễ Văn hóa Việt Nam ngày 24/11"],
+        ),
+    ],
+)
+def test_explain_vi_names_breaks(received, amount, unit, fragments):
+    text = explain_vi(CAL, received, amount, unit)
+    for fragment in fragments:
+        assert fragment in text
+
+
 def test_days_2026_lists_every_non_ordinary_day():
     got = {(e.date, e.kind) for e in CAL.days(2026)}
     expected = {
