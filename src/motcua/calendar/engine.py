@@ -53,8 +53,10 @@ class _Index:
     day_periods: list[tuple[tuple[int, int], ...]]  # office periods per day (µs of the day)
     cum: list[int]  # cum[i] = office µs from the anchor to the start of day i
     workdays: list[int]  # positions of working days
-    np_workdays: npt.NDArray[np.int64]  # working days as days since 1970-01-01
-    np_wd_end_s: npt.NDArray[np.int64]  # end of each working day's last period, seconds of the day
+    np_day0: int  # first indexed day as days since 1970-01-01
+    np_first_wd: npt.NDArray[np.int64]  # per day: position of the first working day on or after it
+    np_close_s: npt.NDArray[np.int64]  # per day: end of its last period (s of the day); 2 days if not working
+    np_due_utc_s: npt.NDArray[np.int64]  # per working day: end of its last period, UTC epoch seconds
 
 
 @dataclass(frozen=True)
@@ -231,8 +233,18 @@ class WorkCalendar:
             day_periods=day_periods,
             cum=[c - shift for c in cum],
             workdays=workdays,
-            np_workdays=np.asarray([o0 + i - _EPOCH_ORDINAL for i in workdays], dtype=np.int64),
-            np_wd_end_s=np.asarray([day_periods[i][-1][1] // US_PER_SECOND for i in workdays], dtype=np.int64),
+            np_day0=o0 - _EPOCH_ORDINAL,
+            np_first_wd=np.searchsorted(np.asarray(workdays, dtype=np.int64), np.arange(n, dtype=np.int64)).astype(
+                np.int64
+            ),
+            np_close_s=np.asarray(
+                [p[-1][1] // US_PER_SECOND if p else 2 * 86_400 for p in day_periods], dtype=np.int64
+            ),
+            np_due_utc_s=np.asarray(
+                [(o0 + i - _EPOCH_ORDINAL) * 86_400 + day_periods[i][-1][1] // US_PER_SECOND for i in workdays],
+                dtype=np.int64,
+            )
+            - _UTC_OFFSET_S,
         )
 
     def _grow(self, old: _Index, first_year: int, last_year: int) -> _Index:
@@ -413,17 +425,13 @@ class WorkCalendar:
         if day.size:
             self._index_for(int(day.min()) + _EPOCH_ORDINAL)
             ix, _ = self._index_for(int(day.max()) + _EPOCH_ORDINAL)
-        while True:
-            wd = ix.np_workdays
-            pos = np.searchsorted(wd, day, side="left")
-            if day.size == 0 or int(pos.max()) + int(amt.max()) + 1 < len(wd):
-                break
-            ix = self._extend_forward(ix)
-        same = wd[pos] == day
-        pos = pos + (same & (tod >= ix.np_wd_end_s[pos]))
-        due_pos = pos + amt
-        due_local = wd[due_pos] * 86_400 + ix.np_wd_end_s[due_pos]
-        result: npt.NDArray[np.datetime64] = (due_local - _UTC_OFFSET_S).astype("datetime64[s]")
+            while int(ix.np_first_wd[int(day.max()) - ix.np_day0]) + int(amt.max()) + 1 >= len(ix.np_due_utc_s):
+                ix = self._extend_forward(ix)
+        # Two gathers over per-day tables: the receipt day's first working day, shifted by one when
+        # the receipt is at or after that day's closing time (official receipt moves to the next one).
+        i = day - ix.np_day0
+        pos = ix.np_first_wd[i] + (tod >= ix.np_close_s[i]) + amt
+        result: npt.NDArray[np.datetime64] = ix.np_due_utc_s[pos].astype("datetime64[s]")
         return result
 
     def non_working_stretches(self, start: date, end: date) -> list[tuple[date, date, list[DayEntry]]]:

@@ -329,3 +329,24 @@ def test_builtin_overrides_are_exactly_what_holidays_lacks():
     assert base[date(2026, 4, 27)] == "day_off" and base[date(2026, 11, 24)] == "holiday"
     assert all(base.get(date(2025, 1, d)) for d in range(27, 32))
     assert all(base.get(date(2027, 2, d)) for d in range(4, 11))
+
+
+def test_batch_grows_the_index_and_accepts_any_datetime64_unit():
+    import numpy as np
+
+    from motcua.calendar.engine import WorkCalendar
+    from motcua.calendar.holidays_vn import BUILTIN_OVERRIDES, statutory_days
+
+    cal = WorkCalendar("n", days=BUILTIN_OVERRIDES, base=statutory_days, years=(2026, 2026))
+    instants = [vn(2026, 12, 31, 16, 59), vn(2026, 12, 31, 17), vn(2045, 6, 1, 8), vn(1999, 12, 31, 23, 59)]
+    received = np.array([t.astimezone(UTC).replace(tzinfo=None) for t in instants], dtype="datetime64[ns]")
+    amounts = np.array([30, 30, 3, 1])
+    got = cal.batch_due_working_days(received, amounts).tolist()
+    assert got == [
+        cal.due(t, int(n), "working_days").due.astimezone(UTC).replace(tzinfo=None)
+        for t, n in zip(instants, amounts, strict=True)
+    ]
+    # 31/12/2026 16:59 is received that day; at 17:00 it is received on the next working day.
+    assert got[0] != got[1]
+    with pytest.raises(ValueError):
+        cal.batch_due_working_days(received, np.array([1, 0, 1, 1]))
