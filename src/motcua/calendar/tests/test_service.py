@@ -15,13 +15,6 @@ from motcua.calendar.signals import calendar_changed
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    service.invalidate()
-    yield
-    service.invalidate()
-
-
 @pytest.fixture
 def received_signals():
     got: list[dict] = []
