@@ -351,7 +351,8 @@ class WorkCalendar:
             if isinstance(amount, bool) or not amount > 0:
                 raise ValueError(f"amount for working_hours must be > 0, got {amount}")
             office = int((Decimal(str(amount)) * 3600 * US_PER_SECOND).to_integral_value())
-            due_us = self._us_at_cum(self._cum_at(off) + office)
+            # A positive amount below one microsecond adds nothing (never move before the receipt).
+            due_us = self._us_at_cum(self._cum_at(off) + office) if office > 0 else off
         elif unit == "calendar_days":
             n = _positive_int(amount, unit)
             due_us = self._end_of_day_us(self._nth_workday_after(rday + n, 0))

@@ -191,6 +191,11 @@ def test_office_time_and_remaining():
     assert CAL.advance(vn(2026, 3, 2, 11, 0), timedelta(hours=1)) == vn(2026, 3, 2, 14)
 
 
+def test_tiny_working_hours_never_move_before_the_receipt():
+    dl = CAL.due(vn(2026, 3, 3, 7), 1e-12, "working_hours")
+    assert dl.due == dl.official_receipt == vn(2026, 3, 3, 7)
+
+
 def test_is_working_day():
     assert CAL.is_working_day(date(2025, 4, 26))  # swapped Saturday
     assert not CAL.is_working_day(date(2025, 5, 2))
