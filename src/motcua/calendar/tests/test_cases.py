@@ -355,3 +355,14 @@ def test_batch_grows_the_index_and_accepts_any_datetime64_unit():
     assert got[0] != got[1]
     with pytest.raises(ValueError):
         cal.batch_due_working_days(received, np.array([1, 0, 1, 1]))
+
+
+def test_engine_modules_do_not_import_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, motcua.calendar.engine, motcua.calendar.holidays_vn, motcua.calendar.reference; "
+        "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
