@@ -208,7 +208,7 @@ class WorkCalendar:
         e = self.entry(d)
         if e is not None:
             if e.kind == "working_day":
-                return self._week[d.weekday()] or self._swap
+                return self._swap  # a swapped working day replaces a full weekday
             return ()
         return self._week[d.weekday()]
 

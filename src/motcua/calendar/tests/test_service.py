@@ -144,3 +144,12 @@ def test_child_cache_notices_parent_change_from_another_process(monkeypatch):
     Calendar.objects.filter(pk=default.pk).update(revision=default.revision + 7)  # no signal: "another process"
     monkeypatch.setattr(service, "RECHECK_SECONDS", 0.0)
     assert service.get_calendar("hcc") is not cal
+
+
+def test_swapped_saturday_is_a_full_day_even_where_saturday_mornings_are_open():
+    Calendar.objects.create(name="sat", saturday="07:00-11:30", parent=Calendar.objects.get(name="default"))
+    cal = service.get_calendar("sat")
+    # Sat 10/01/2026 replaces Fri 02/01/2026: open until 17:00, not only in the morning.
+    assert cal.due(vn(2026, 1, 9, 9), 1, "working_days").due == vn(2026, 1, 10, 17)
+    # An ordinary Saturday closes at 11:30.
+    assert cal.due(vn(2026, 1, 16, 9), 1, "working_days").due == vn(2026, 1, 17, 11, 30)
