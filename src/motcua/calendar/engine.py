@@ -12,6 +12,7 @@ Asia/Ho_Chi_Minh. Internally an instant is handled as *local microseconds* (micr
 from __future__ import annotations
 
 import bisect
+import math
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -144,9 +145,15 @@ def _local_date(t: datetime) -> date:
     return t.astimezone(TZ).date()
 
 
+def _check_number(amount: int | float | Decimal, unit: str) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int | float | Decimal):
+        raise ValueError(f"amount for {unit} must be a number, got {amount!r}")
+    if isinstance(amount, float | Decimal) and not math.isfinite(amount):
+        raise ValueError(f"amount for {unit} must be a finite number, got {amount}")
+
+
 def _positive_int(amount: int | float | Decimal, unit: str) -> int:
-    if isinstance(amount, bool):
-        raise ValueError(f"amount for {unit} must be a whole number ≥ 1")
+    _check_number(amount, unit)
     if amount != int(amount) or int(amount) < 1:
         raise ValueError(f"amount for {unit} must be a whole number ≥ 1, got {amount}")
     return int(amount)
@@ -271,6 +278,9 @@ class WorkCalendar:
         return ix, ordinal - ix.o0
 
     def _extend_forward(self, ix: _Index) -> _Index:
+        """A longer index (+10 years); a result past MAX_YEAR is an error, never an endless loop."""
+        if ix.last_year >= MAX_YEAR:
+            raise ValueError(f"dates must lie between {MIN_YEAR} and {MAX_YEAR}")
         return self._grow(ix, ix.first_year, min(MAX_YEAR, ix.last_year + 10))
 
     def _cum_at(self, us: int) -> int:
@@ -290,6 +300,8 @@ class WorkCalendar:
         while target > ix.cum[-1]:
             ix = self._extend_forward(ix)
         while target <= ix.cum[0]:  # only after an earlier call grew the index backwards
+            if ix.first_year <= MIN_YEAR:
+                raise ValueError(f"dates must lie between {MIN_YEAR} and {MAX_YEAR}")
             ix = self._grow(ix, max(MIN_YEAR, ix.first_year - 10), ix.last_year)
         j = bisect.bisect_left(ix.cum, target)
         i = j - 1
@@ -348,7 +360,8 @@ class WorkCalendar:
             n = _positive_int(amount, unit)
             due_us = self._end_of_day_us(self._nth_workday_after(rday, n))
         elif unit == "working_hours":
-            if isinstance(amount, bool) or not amount > 0:
+            _check_number(amount, unit)
+            if not amount > 0:
                 raise ValueError(f"amount for working_hours must be > 0, got {amount}")
             office = int((Decimal(str(amount)) * 3600 * US_PER_SECOND).to_integral_value())
             # A positive amount below one microsecond adds nothing (never move before the receipt).
@@ -357,7 +370,8 @@ class WorkCalendar:
             n = _positive_int(amount, unit)
             due_us = self._end_of_day_us(self._nth_workday_after(rday + n, 0))
         else:
-            if isinstance(amount, bool) or amount < 0:
+            _check_number(amount, unit)
+            if amount < 0:
                 raise ValueError(f"amount must not be negative, got {amount}")
             c = _us_of_time(DEFAULT_CUTOFF if cutoff is None else cutoff)
             day = rday if off % US_PER_DAY < c else self._nth_workday_after(rday, 1)

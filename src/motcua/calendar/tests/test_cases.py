@@ -4,6 +4,7 @@ rules and the 2025–2027 public-sector calendar (regulation-addendum §F), not 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -291,6 +292,11 @@ def test_days_2025_swap_and_2027_tet():
         (lambda: CAL.due(vn(2026, 3, 2, 8), 0, "working_hours"), "> 0"),
         (lambda: CAL.due(vn(2026, 3, 2, 8), -1, "working_hours"), "> 0"),
         (lambda: CAL.due(vn(2026, 3, 2, 8), -1, "same_day"), "negative"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), float("inf"), "working_days"), "finite"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), Decimal("NaN"), "working_hours"), "finite"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), "5", "working_days"), "must be a number"),
+        (lambda: vietnam_calendar().due(vn(2026, 3, 2, 8), 10**9, "working_days"), "between"),
+        (lambda: vietnam_calendar().due(vn(2026, 3, 2, 8), 10**9, "working_hours"), "between"),
         (lambda: CAL.due(datetime(2026, 3, 2, 8), 1, "working_days"), "time zone"),
         (lambda: CAL.apply_pauses(vn(2026, 3, 5, 17), [(vn(2026, 3, 3), vn(2026, 3, 2))]), "before it starts"),
         (lambda: CAL.advance(vn(2026, 3, 2, 8), timedelta(hours=-1)), "negative"),
