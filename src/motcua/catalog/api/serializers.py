@@ -24,7 +24,15 @@ class FieldSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["code", "name"]
 
 
+# Integer fields are declared explicitly: from the model they would carry the database's integer
+# range, which differs between SQLite and PostgreSQL and would make the OpenAPI document drift.
+
+
 class ComponentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField(read_only=True)
+    order = serializers.IntegerField(read_only=True)
+    copies = serializers.IntegerField(read_only=True)
+
     class Meta:
         model = RequiredComponent
         fields = ["id", "order", "name", "copies", "mandatory", "kind", "form_template", "digitisation_required"]
@@ -37,6 +45,8 @@ class ResultSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class FeeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    amount = serializers.IntegerField(read_only=True, allow_null=True)
+
     class Meta:
         model = Fee
         fields = ["name", "amount", "rule"]
@@ -49,6 +59,7 @@ class DeadlineSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class StepSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    order = serializers.IntegerField(read_only=True)
     unit = serializers.CharField(source="unit.code", read_only=True, allow_null=True)
 
     class Meta:
@@ -57,6 +68,7 @@ class StepSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class ProcedureListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    fee = serializers.IntegerField(read_only=True)
     field = serializers.CharField(source="field.code", read_only=True, allow_null=True)
     deadline = serializers.SerializerMethodField()
 
@@ -103,6 +115,7 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
 
 
 class MemberSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    order = serializers.IntegerField(read_only=True)
     procedure = serializers.CharField(source="procedure.code", read_only=True, allow_null=True)
 
     class Meta:

@@ -209,6 +209,10 @@ BROKEN = {
         lambda d: _break(d, "procedures", 0, deadline={"amount": -1, "unit": "working_hours"}),
         "procedures[0] (code 1.001193): deadline.amount must not be negative, got -1",
     ),
+    "text too long for its column": (
+        lambda d: _break(d, "units", 0, name="x" * 256),
+        "units[0] (code H32): name is longer than 255 characters",
+    ),
     "unknown member": (
         lambda d: {**d, "linked_groups": [{"code": "G1", "name": "Nhóm", "procedures": ["1.001193", "9.999999"]}]},
         "linked_groups[0] (code G1): member '9.999999' is not a known procedure",
