@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import (
     CatalogAttribute,
@@ -100,9 +101,9 @@ class ProcedureAdmin(CatalogPermissions, admin.ModelAdmin):  # type: ignore[type
     inlines = [ComponentInline, ResultInline, FeeInline, VersionInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "field", "levels", "active"]}),
-        ("Thời hạn giải quyết", {"fields": ["deadline_amount", "deadline_unit", "cutoff"]}),
-        ("Trực tuyến, phí", {"fields": ["online", "fee", "fee_known", "fee_rule"]}),
-        ("Khác", {"fields": ["extra"], "classes": ["collapse"]}),
+        (_("Thời hạn giải quyết"), {"fields": ["deadline_amount", "deadline_unit", "cutoff"]}),
+        (_("Trực tuyến, phí"), {"fields": ["online", "fee", "fee_known", "fee_rule"]}),
+        (_("Khác"), {"fields": ["extra"], "classes": ["collapse"]}),
     ]
 
     def get_search_results(

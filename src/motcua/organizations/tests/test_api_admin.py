@@ -108,3 +108,13 @@ def test_front_line_roles_have_no_admin(org: dict[str, Any], client: Client, use
     user.save()
     assert client.get("/admin/organizations/unit/").status_code == 403
     assert client.get("/admin/catalog/procedure/").status_code == 403
+
+
+def test_unit_admin_cannot_hand_out_province_wide_roles(org: dict[str, Any], client: Client) -> None:
+    clerk = org["users"]["clerk"]
+    client.force_login(org["users"]["unitadmin"])
+    body = _changelist(client, f"/admin/organizations/official/{clerk.pk}/change/")
+    assert 'value="specialist"' in body
+    assert 'value="province_admin"' not in body and 'value="inspector"' not in body
+    client.force_login(org["users"]["provinceadmin"])
+    assert 'value="province_admin"' in _changelist(client, f"/admin/organizations/official/{clerk.pk}/change/")
