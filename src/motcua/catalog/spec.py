@@ -410,8 +410,12 @@ def _order(value: Any, key: str) -> list[tuple[list[str], str]]:
     return stages
 
 
-def validate(document: Any, known: Mapping[str, set[str]] | None = None) -> Catalog:
-    """Check the whole document; `known` gives codes already in the database ({"units", "fields", "procedures"})."""
+def validate(document: Any, known: Mapping[str, Any] | None = None) -> Catalog:
+    """Check the whole document against what the database already holds.
+
+    `known` (from `importer.known_codes`): code sets under "units", "fields", "procedures" and the
+    database's unit tree under "unit_parents" ({code: parent code or None}).
+    """
     known = known or {}
     check = _Checker()
     if not isinstance(document, Mapping):
@@ -471,7 +475,8 @@ def validate(document: Any, known: Mapping[str, set[str]] | None = None) -> Cata
         spec = units.get(code) if isinstance(code, str) else None
         if spec and spec.parent and spec.parent not in unit_codes:
             check.errors.append(f"{_where('units', i, item)}: parent {spec.parent!r} is not a known unit")
-    catalog.units = _parents_first(units, check)
+    _cycles(units, known.get("unit_parents", {}), check)
+    catalog.units = _parents_first(units)
 
     for where, f in items("fields"):
         spec_f = check.run(
@@ -502,25 +507,38 @@ def validate(document: Any, known: Mapping[str, set[str]] | None = None) -> Cata
     return catalog
 
 
-def _parents_first(units: dict[str, UnitSpec], check: _Checker) -> list[UnitSpec]:
-    ordered: list[UnitSpec] = []
-    state: dict[str, int] = {}  # 1 = visiting, 2 = done
+def _cycles(units: dict[str, UnitSpec], db_parents: Mapping[str, str | None], check: _Checker) -> None:
+    """Report parent cycles, including ones closed through units already in the database."""
+    reported: set[frozenset[str]] = set()
+    for spec in units.values():
+        chain = [spec.code]
+        parent = spec.parent
+        while parent:
+            if parent in chain:
+                cycle = chain[chain.index(parent) :]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    check.errors.append(f"units (code {parent}): parent cycle {' -> '.join([*cycle, parent])}")
+                break
+            chain.append(parent)
+            parent = units[parent].parent if parent in units else db_parents.get(parent)
 
-    def visit(code: str, path: list[str]) -> None:
-        if state.get(code) == 2 or code not in units:
+
+def _parents_first(units: dict[str, UnitSpec]) -> list[UnitSpec]:
+    ordered: list[UnitSpec] = []
+    done: set[str] = set()
+
+    def visit(code: str, depth: int) -> None:
+        if code in done or code not in units or depth > len(units):
             return
-        if state.get(code) == 1:
-            check.errors.append(f"units (code {code}): parent cycle {' -> '.join([*path, code])}")
-            return
-        state[code] = 1
         parent = units[code].parent
         if parent:
-            visit(parent, [*path, code])
-        state[code] = 2
+            visit(parent, depth + 1)
+        done.add(code)
         ordered.append(units[code])
 
     for code in units:
-        visit(code, [])
+        visit(code, 0)
     return ordered
 
 

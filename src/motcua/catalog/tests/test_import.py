@@ -329,3 +329,29 @@ def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, out, err = run(capsys, "catalog", "import", str(write(tmp_path, small())), "--dry-run", "--json")
     assert code == 0 and json.loads(out)["procedures"]["created"] == 2 and "would import" in err
     assert Procedure.objects.count() == 0
+
+
+def test_a_parent_cycle_is_reported_even_through_units_already_stored() -> None:
+    import_document(small())
+    doc = {"units": [{"code": "H32", "name": "UBND tỉnh", "level": "province", "parent": "H32.27"}]}
+    with pytest.raises(CatalogError) as info:
+        import_document(doc)
+    assert info.value.errors == ["units (code H32): parent cycle H32 -> H32.27 -> H32"]
+    in_file = {
+        "units": [
+            {"code": "A", "name": "A", "level": "province", "parent": "B"},
+            {"code": "B", "name": "B", "level": "province", "parent": "A"},
+        ]
+    }
+    with pytest.raises(CatalogError, match="parent cycle"):
+        import_document(in_file)
+    assert Unit.objects.get(code="H32").parent is None
+
+
+def test_a_file_may_refer_to_rows_already_in_the_database() -> None:
+    import_document(small())
+    summary = import_document(
+        {"procedures": [{"code": "2.000635", "name": "Cấp bản sao trích lục", "field": "CT", "levels": ["commune"]}]}
+    )
+    assert summary.counts["procedures"]["created"] == 1
+    assert Procedure.objects.get(code="2.000635").field.code == "CT"
