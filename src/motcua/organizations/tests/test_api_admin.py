@@ -118,3 +118,63 @@ def test_unit_admin_cannot_hand_out_province_wide_roles(org: dict[str, Any], cli
     assert 'value="province_admin"' not in body and 'value="inspector"' not in body
     client.force_login(org["users"]["provinceadmin"])
     assert 'value="province_admin"' in _changelist(client, f"/admin/organizations/official/{clerk.pk}/change/")
+
+
+def test_every_admin_page_of_the_foundation_renders(org: dict[str, Any], client: Client) -> None:
+    from django.contrib import admin
+
+    client.force_login(org["users"]["provinceadmin"])
+    procedure = Procedure.objects.get(code="1.001193")
+    definition = procedure.process_definitions.get()
+    for model in admin.site._registry:
+        if model._meta.app_label not in {"organizations", "catalog"}:
+            continue
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(base).status_code == 200, base
+        assert client.get(base + "add/").status_code in (200, 403), base
+    assert client.get(f"/admin/catalog/processdefinition/{definition.pk}/change/").status_code == 200
+    # The autocomplete used by inlines only offers what the user may see.
+    client.force_login(org["users"]["unitadmin"])
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "organizations", "model_name": "membership", "field_name": "unit", "term": "H32"},
+    )
+    assert response.status_code == 200
+    codes = {row["text"].split(" ")[0] for row in response.json()["results"]}
+    assert codes == {"H32.101", "H32.101.01"}
+
+
+def test_a_process_changed_in_the_admin_is_a_new_version(org: dict[str, Any], client: Client) -> None:
+    client.force_login(org["users"]["provinceadmin"])
+    procedure = Procedure.objects.get(code="1.001193")
+    data = {
+        "procedure": procedure.pk,
+        "active": "on",
+        "note": "Quy trình rút gọn",
+        "effective_from": "",
+        "steps-TOTAL_FORMS": "1",
+        "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "1000",
+        "steps-0-order": "1",
+        "steps-0-name": "Tiếp nhận và trả kết quả",
+        "steps-0-unit": "",
+        "steps-0-role": "clerk",
+        "steps-0-duration_amount": "1",
+        "steps-0-duration_unit": "working_hours",
+        "steps-0-parallel_group": "",
+    }
+    response = client.post("/admin/catalog/processdefinition/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    versions = list(procedure.process_definitions.order_by("version").values_list("version", "active", "origin"))
+    assert versions == [(1, False, "default"), (2, True, "admin")]
+    # An explicit (admin) process survives a re-import of a file without `process:`.
+    from motcua.catalog.importer import import_document
+    from motcua.catalog.process import current_definition
+
+    import_document({"procedures": [{"code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "field": "HT"}]})
+    current = current_definition(procedure)
+    assert current is not None and current.version == 2
+    # The unit administrator cannot add versions.
+    client.force_login(org["users"]["unitadmin"])
+    assert client.post("/admin/catalog/processdefinition/add/", data).status_code == 403
