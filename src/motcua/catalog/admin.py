@@ -28,7 +28,7 @@ from motcua.catalog.models import (
     ProcessStep,
     RequiredComponent,
 )
-from motcua.core.text import fold
+from motcua.catalog.queries import search_procedures
 from motcua.organizations import access
 from motcua.organizations.access import Action
 from motcua.organizations.models import Role
@@ -111,9 +111,8 @@ class ProcedureAdmin(CatalogPermissions, admin.ModelAdmin):  # type: ignore[type
     ) -> tuple[QuerySet[Procedure], bool]:
         """ "dang ky khai sinh" finds "Đăng ký khai sinh": compare folded text."""
         results, distinct = super().get_search_results(request, queryset, search_term)
-        folded = fold(search_term)
-        if folded:
-            results = results | queryset.filter(name_folded__contains=folded)
+        if search_term.strip():
+            results = results | search_procedures(search_term, queryset)
         return results, distinct
 
 

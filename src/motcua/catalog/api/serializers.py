@@ -16,6 +16,7 @@ from motcua.catalog.models import (
     RequiredComponent,
 )
 from motcua.catalog.process import current_definition
+from motcua.catalog.queries import current_version
 
 
 class FieldSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -103,7 +104,7 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
 
     @extend_schema_field(serializers.CharField(allow_blank=True))
     def get_decision(self, obj: Procedure) -> str:
-        version = obj.versions.order_by("-version").first()
+        version = current_version(obj)
         return version.decision_number if version else ""
 
     @extend_schema_field(StepSerializer(many=True))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
@@ -14,7 +14,7 @@ from motcua.catalog.api.serializers import (
     ProcedureListSerializer,
 )
 from motcua.catalog.models import Field, LinkedGroup, Procedure
-from motcua.core.text import fold
+from motcua.catalog.queries import search_procedures
 
 
 class FieldViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -49,12 +49,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
             return qs.prefetch_related("components", "results", "fees")
         params = self.request.query_params
         if q := params.get("q", "").strip():
-            # Every word must appear in the folded name (or the whole query in the code).
-            words = fold(q).split()
-            by_name = Q()
-            for word in words:
-                by_name &= Q(name_folded__contains=word)
-            qs = qs.filter(by_name | Q(code__icontains=q))
+            qs = search_procedures(q, qs)
         if field := params.get("field"):
             qs = qs.filter(field__code=field)
         if level := params.get("level"):

@@ -355,3 +355,16 @@ def test_a_file_may_refer_to_rows_already_in_the_database() -> None:
     )
     assert summary.counts["procedures"]["created"] == 1
     assert Procedure.objects.get(code="2.000635").field.code == "CT"
+
+
+def test_query_helpers_for_other_contexts() -> None:
+    from motcua.catalog.queries import current_version, mandatory_components, search_procedures
+
+    import_document(yaml.safe_load(SAMPLE.read_text()))
+    khai_sinh = Procedure.objects.get(code="1.001193")
+    assert [c.order for c in mandatory_components(khai_sinh)] == [1, 2, 3]
+    version = current_version(khai_sinh)
+    assert version is not None and version.version == 1 and version.snapshot["code"] == "1.001193"
+    found = set(search_procedures("dang ky ket hon").values_list("code", flat=True))
+    assert "1.000894" in found and "1.001193" not in found
+    assert search_procedures("   ").count() == Procedure.objects.count()
