@@ -368,3 +368,16 @@ def test_query_helpers_for_other_contexts() -> None:
     found = set(search_procedures("dang ky ket hon").values_list("code", flat=True))
     assert "1.000894" in found and "1.001193" not in found
     assert search_procedures("   ").count() == Procedure.objects.count()
+
+
+def test_cli_usage_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for argv, code in (
+        (["catalog"], 2),
+        (["catalog", "import"], 2),
+        (["catalog", "import", str(tmp_path)], 2),
+        (["catalog", "export", "--format", "xml"], 2),
+        (["catalog", "export", "--output", str(tmp_path / "missing" / "x.yaml")], 1),
+    ):
+        exit_code, out, err = run(capsys, *argv)
+        assert (exit_code, out, err.count("\n")) == (code, "", 1), argv
+        assert err.startswith("motcua: error: ")
