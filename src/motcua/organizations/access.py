@@ -79,6 +79,12 @@ def _memberships(user: Any) -> list[Membership]:
     return cached
 
 
+def clear_cache(user: Any) -> None:
+    """Forget the memberships cached on this user object (after changing them in the same request)."""
+    if hasattr(user, "_motcua_memberships"):
+        del user._motcua_memberships
+
+
 def _descendant_ids(root_ids: Iterable[int]) -> set[int]:
     """The units below (and including) the roots, walking the tree level by level."""
     found = set(root_ids)

@@ -96,3 +96,15 @@ def test_raw_kinds_map_to_categories(org: dict[str, Any]) -> None:
     assert org["units"]["H32.27"].category == Category.DEPARTMENT
     assert org["units"]["H32.101"].category == Category.PEOPLES_COMMITTEE
     assert org["units"]["H32.101.01"].category == Category.OTHER  # no kind given
+
+
+def test_cached_memberships_can_be_cleared(org: dict[str, Any]) -> None:
+    from motcua.organizations.models import Membership
+
+    clerk = User.objects.get(username="clerk")
+    other = org["units"]["H32.102"]
+    assert not can(clerk, Action.RECEIVE, other)
+    Membership.objects.create(user=clerk, unit=other, role=Role.CLERK)
+    assert not can(clerk, Action.RECEIVE, other)  # cached for the life of this user object
+    access.clear_cache(clerk)
+    assert can(clerk, Action.RECEIVE, other)
