@@ -533,6 +533,10 @@ def receive_dossier(
     at = _now(now)
     reception = receiving_unit or unit
     _check_role(actor, reception, Role.CLERK, Role.LEADER)
+    if channel == Channel.ONLINE:
+        raise DossierError(
+            _("Hồ sơ trực tuyến được nộp qua cổng dịch vụ công, không tiếp nhận tại quầy."), "bad_channel"
+        )
 
     def create() -> Dossier:
         d = _new_dossier(
@@ -949,11 +953,11 @@ def pause_clock(
 ) -> Dossier:
     """A justified pause ("dừng tính") of the clock: refused without a reason and an evidence file."""
     at = _now(now)
-    _require_reason_and_evidence(reason, evidence)
-    assert evidence is not None
     with transaction.atomic():
         d = _lock(dossier, expected_version)
         _check_role(actor, d.unit, Role.LEADER)
+        _require_reason_and_evidence(reason, evidence)
+        assert evidence is not None
         state = _state(d)
         if not lifecycle.allowed(state.status, "clock_paused") or not state.clock_state.get("running"):
             raise _illegal(d, "clock_paused", state.status)
@@ -1002,11 +1006,11 @@ def stop_dossier(
 ) -> Dossier:
     """Stop handling (Form 05 "Thông báo dừng giải quyết hồ sơ"): needs a reason and an evidence file."""
     at = _now(now)
-    _require_reason_and_evidence(reason, evidence)
-    assert evidence is not None
     with transaction.atomic():
         d = _lock(dossier, expected_version)
         _check_role(actor, d.unit, Role.LEADER)
+        _require_reason_and_evidence(reason, evidence)
+        assert evidence is not None
         state = _state(d)
         if not lifecycle.allowed(state.status, "stopped"):
             raise _illegal(d, "stopped", state.status)
