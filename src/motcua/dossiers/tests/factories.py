@@ -36,7 +36,9 @@ def unit(code: str, *, level: str = "commune", parent: Unit | None = None, name:
 
 
 def official(username: str, u: Unit, *roles: str) -> Any:
-    user = get_user_model().objects.create_user(username=username, password="x-test-password")
+    user = get_user_model()(username=username)
+    user.set_unusable_password()  # no slow password hashing in tests
+    user.save()
     for role in roles:
         Membership.objects.create(user=user, unit=u, role=role)
     return user

@@ -422,7 +422,7 @@ def test_calendar_change_rederives_open_dossiers_with_an_event(
     s.start_step(world.specialist, done, name="x", now=at(2026, 3, 2, 10))
     s.complete_step(world.specialist, done, now=at(2026, 3, 2, 11))
     s.finish_dossier(world.leader, done, now=at(2026, 3, 2, 14))
-    calendar = Calendar.objects.get(name="default")
+    calendar, _ = Calendar.objects.get_or_create(name="default")
     with django_capture_on_commit_callbacks(execute=True):
         DayOverride.objects.create(calendar=calendar, date=at(2026, 3, 4).date(), kind="day_off", name="Nghỉ bù")
     open_d.refresh_from_db()
