@@ -458,8 +458,13 @@ def _received_payload(d: Dossier, received_at: datetime, deadline: clock.Deadlin
 
 
 def _after_receipt(d: Dossier, at: datetime, seq: int) -> None:
+    """Duties and the receipt message of a dossier just received (its duties are new: one INSERT)."""
     cal = _calendar(d)
     assert d.due_at is not None
+    duties = [
+        Duty(dossier=d, kind=DutyKind.RESOLUTION, due_at=d.due_at),
+        Duty(dossier=d, kind=DutyKind.APOLOGY, due_at=apology_deadline(cal, d.due_at)),
+    ]
     if d.channel != Channel.ONLINE:
         # Decree 118 art. 18: a paper dossier reaches the competent agency the same working day,
         # or the next working morning when received after 15:00.
@@ -469,9 +474,8 @@ def _after_receipt(d: Dossier, at: datetime, seq: int) -> None:
         else:
             next_morning = cal.official_receipt(datetime.combine(clock.local_date(at), time(23, 59), clock.TZ))
             transfer_due = cal.advance(next_morning, timedelta(hours=4, minutes=30))
-        _duty(d, DutyKind.PAPER_TRANSFER, transfer_due)
-    _duty(d, DutyKind.RESOLUTION, d.due_at)
-    _duty(d, DutyKind.APOLOGY, apology_deadline(cal, d.due_at))
+        duties.append(Duty(dossier=d, kind=DutyKind.PAPER_TRANSFER, due_at=transfer_due))
+    Duty.objects.bulk_create(duties)
     _notify(d, "receipt", seq, {"due_at": clock.iso(d.due_at), "appointment_at": clock.iso(d.appointment_at)})
 
 
