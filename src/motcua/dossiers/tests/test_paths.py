@@ -433,3 +433,50 @@ def test_calendar_change_rederives_open_dossiers_with_an_event(
     assert done.due_at == at(2026, 3, 9, 17)  # finished dossiers keep their history
     assert not DossierEvent.objects.filter(dossier=done, type="due_recomputed").exists()
     assert_consistent(open_d)
+
+
+def test_online_intake_correction_returns_to_submitted(world: Any) -> None:
+    citizen = f.official("citizen", world.other)
+    proc = f.procedure()
+    d = s.submit_online(
+        procedure=proc, unit=world.commune, applicant=world.applicant, applicant_user=citizen, now=at(2026, 3, 2, 8)
+    )
+    d = s.request_supplement(world.clerk, d, reason="Ảnh mờ", items=["to_khai"], now=at(2026, 3, 2, 10))
+    assert d.status == "supplement" and d.due_at is None
+    assert Duty.objects.get(dossier=d, kind="online_accept").met_at == at(2026, 3, 2, 10)
+    with pytest.raises(PermissionDenied):
+        s.supply_supplement(world.stranger, d, now=at(2026, 3, 3, 9))
+    d = s.supply_supplement(citizen, d, now=at(2026, 3, 3, 9))
+    assert d.status == "submitted"
+    d = s.accept_online(world.clerk, d, now=at(2026, 3, 3, 10))
+    assert d.due_at == at(2026, 3, 10, 17)
+    # The correction at intake does not use up the one appraisal-stage request.
+    s.request_supplement(world.specialist, d, reason="Thiếu", items=["giay_chung_sinh"], now=at(2026, 3, 4, 9))
+    assert_consistent(d)
+
+
+def test_state_signal_carries_before(world: Any) -> None:
+    from motcua.dossiers.signals import dossier_state_changed
+
+    calls: list[tuple[str, Any]] = []
+
+    def receiver(sender: Any, dossier: Dossier, before: Any, **kwargs: Any) -> None:
+        calls.append((dossier.status, before and before["status"]))
+
+    dossier_state_changed.connect(receiver)
+    try:
+        d = receive(world, f.procedure(), at(2026, 3, 2, 9))
+        s.withdraw(world.clerk, d, now=at(2026, 3, 2, 10))
+    finally:
+        dossier_state_changed.disconnect(receiver)
+    assert calls == [("received", None), ("withdrawn", "received")]
+
+
+def test_tick_warns_before_and_marks_breaches(world: Any) -> None:
+    d = receive(world, f.procedure(), at(2026, 3, 2, 9))  # resolution due Mon 09/03 17:00
+    result = jobs.tick(at(2026, 3, 9, 14))
+    assert result["warned"] >= 1
+    assert Duty.objects.get(dossier=d, kind="resolution").warned_at == at(2026, 3, 9, 14)
+    result = jobs.tick(at(2026, 3, 9, 17, 1))
+    assert result["breached_by_kind"].get("resolution") == 1
+    assert jobs.tick(at(2026, 3, 9, 18))["breached"] == 0  # idempotent
