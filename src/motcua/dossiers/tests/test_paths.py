@@ -480,3 +480,29 @@ def test_tick_warns_before_and_marks_breaches(world: Any) -> None:
     result = jobs.tick(at(2026, 3, 9, 17, 1))
     assert result["breached_by_kind"].get("resolution") == 1
     assert jobs.tick(at(2026, 3, 9, 18))["breached"] == 0  # idempotent
+
+
+def test_signal_sees_flags_set_by_the_same_operation(world: Any) -> None:
+    """Rollups must see e_result/digitized/fee set by the operation that sends the signal."""
+    from motcua.dossiers.signals import dossier_state_changed
+
+    seen: list[tuple[bool, bool, int]] = []
+
+    def receiver(sender: Any, dossier: Dossier, before: Any, **kwargs: Any) -> None:
+        seen.append((dossier.digitized, dossier.e_result, dossier.fee_amount))
+
+    d = receive(world, f.procedure(), at(2026, 3, 2, 9))
+    dossier_state_changed.connect(receiver)
+    try:
+        s.attach_document(
+            world.clerk, d, upload=s.Upload("a.pdf", PDF), component="to_khai", digitized=True, now=at(2026, 3, 2, 9, 1)
+        )
+        s.start_step(world.specialist, d, name="x", now=at(2026, 3, 2, 10))
+        s.request_fee(world.specialist, d, amount=20000, now=at(2026, 3, 2, 10, 5))
+        s.confirm_fee(world.clerk, d, now=at(2026, 3, 2, 10, 10))
+        s.record_result(world.specialist, d, upload=s.Upload("k.pdf", PDF), result_code="X.KQ1", now=at(2026, 3, 2, 11))
+    finally:
+        dossier_state_changed.disconnect(receiver)
+    assert seen[0] == (True, False, 0)
+    assert seen[2] == (True, False, 20000)
+    assert seen[-1] == (True, True, 20000)
