@@ -506,3 +506,28 @@ def test_signal_sees_flags_set_by_the_same_operation(world: Any) -> None:
     assert seen[0] == (True, False, 0)
     assert seen[2] == (True, False, 20000)
     assert seen[-1] == (True, True, 20000)
+
+
+def test_dossier_stays_pinned_to_its_process_version(world: Any) -> None:
+    proc = f.procedure()
+    v1 = f.process(proc, [("Thẩm định", None, Role.SPECIALIST, 8, "working_hours")], version=1)
+    d = receive(world, proc, at(2026, 3, 2, 9))
+    v2 = f.process(
+        proc,
+        [("Xác minh", None, Role.SPECIALIST, 4, "working_hours"), ("Ký", None, Role.LEADER, 4, "working_hours")],
+        version=2,
+    )
+    later = receive(world, proc, at(2026, 3, 2, 10))
+    assert d.process_definition == v1 and later.process_definition == v2
+    run = s.start_step(world.specialist, d, now=at(2026, 3, 2, 11))
+    assert run.name == "Thẩm định"
+    s.complete_step(world.specialist, d, now=at(2026, 3, 2, 14))
+    assert s.finish_dossier(world.leader, d, now=at(2026, 3, 2, 15)).status == "finished"
+    with pytest.raises(s.DossierError) as err:
+        s.finish_dossier(world.leader, later, now=at(2026, 3, 2, 15))
+    assert err.value.code == "steps_missing"
+    s.start_step(world.specialist, later, now=at(2026, 3, 2, 11))
+    s.complete_step(world.specialist, later, now=at(2026, 3, 2, 12))
+    with pytest.raises(s.DossierError) as err:
+        s.finish_dossier(world.leader, later, now=at(2026, 3, 2, 15))
+    assert err.value.code == "steps_missing" and "Ký" in str(err.value.messages[0])
