@@ -14,6 +14,7 @@ class EventSerializer(serializers.ModelSerializer[DossierEvent]):
     class Meta:
         model = DossierEvent
         fields = ["seq", "type", "at", "actor", "actor_label", "payload", "prev_hash", "hash"]
+        read_only_fields = fields  # also keeps the schema independent of the database's integer ranges
 
 
 class StepRunSerializer(serializers.ModelSerializer[StepRun]):
@@ -22,12 +23,14 @@ class StepRunSerializer(serializers.ModelSerializer[StepRun]):
     class Meta:
         model = StepRun
         fields = ["order", "name", "unit", "role", "assignee", "started_at", "due_at", "finished_at", "outcome"]
+        read_only_fields = fields
 
 
 class DutySerializer(serializers.ModelSerializer[Duty]):
     class Meta:
         model = Duty
         fields = ["kind", "due_at", "met_at", "warned_at", "breached_at"]
+        read_only_fields = fields
 
 
 class DocumentSerializer(serializers.ModelSerializer[Document]):
@@ -46,6 +49,7 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
             "result_code",
             "uploaded_at",
         ]
+        read_only_fields = fields
 
 
 class DossierSerializer(serializers.ModelSerializer[Dossier]):
