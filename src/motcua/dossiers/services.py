@@ -1162,7 +1162,10 @@ def announce_early_return(actor: Any, dossier: Dossier | int, *, now: datetime |
     with transaction.atomic():
         d = _lock(dossier)
         _check_role(actor, _receiving(d), Role.CLERK, Role.LEADER)
-        event = _append(d, "early_return_notice", actor, at, {})
+        state = _state(d)
+        if state.early_return_notice:
+            raise DossierError(_("Đã thông báo trả kết quả sớm cho người nộp hồ sơ."), "early_return_already_announced")
+        event = _append(d, "early_return_notice", actor, at, {}, state=state)
         _notify(d, "early_return", event.seq, {"appointment_at": clock.iso(d.appointment_at)})
         return d
 

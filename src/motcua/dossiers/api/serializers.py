@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from motcua.documents.models import Document
+from motcua.dossiers import lifecycle
 from motcua.dossiers.models import Channel, Dossier, DossierEvent, Duty, StepRun
 
 
@@ -92,6 +93,9 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
 
 
 class DossierDetailSerializer(DossierSerializer):
+    def get_allowed_events(self, obj: Dossier) -> list[str]:
+        return lifecycle.available(obj.status)
+
     events = EventSerializer(many=True, read_only=True)
     step_runs = StepRunSerializer(many=True, read_only=True)
     duties = DutySerializer(many=True, read_only=True)
@@ -100,8 +104,20 @@ class DossierDetailSerializer(DossierSerializer):
         source="children", slug_field="code", many=True, read_only=True
     )
 
+    allowed_events = serializers.SerializerMethodField(
+        help_text="Event types the lifecycle allows in the current status (roles are checked on each action)"
+    )
+
     class Meta(DossierSerializer.Meta):
-        fields = [*DossierSerializer.Meta.fields, "sub_dossiers", "events", "step_runs", "duties", "documents"]
+        fields = [
+            *DossierSerializer.Meta.fields,
+            "allowed_events",
+            "sub_dossiers",
+            "events",
+            "step_runs",
+            "duties",
+            "documents",
+        ]
         read_only_fields = fields
 
 

@@ -67,6 +67,7 @@ def test_intake_steps_and_scoping(world: Any) -> None:
     detail = clerk.get(f"/api/v1/dossiers/{code}/").json()
     assert [e["type"] for e in detail["events"]] == ["received", "step_started", "document_attached"]
     assert detail["documents"][0]["sha256"]
+    assert "finished" in detail["allowed_events"] and "returned" not in detail["allowed_events"]
 
 
 def test_online_submission_and_applicant_scope(world: Any) -> None:

@@ -80,6 +80,8 @@ def test_received_steps_finished_returned(world: Any) -> None:
         s.return_result(world.clerk, d, now=at(2026, 3, 4, 9))
     assert err.value.code == "early_return_not_announced"
     s.announce_early_return(world.clerk, d, now=at(2026, 3, 3, 16, 30))
+    with pytest.raises(s.DossierError):
+        s.announce_early_return(world.clerk, d, now=at(2026, 3, 3, 16, 40))
     d = s.return_result(world.clerk, d, now=at(2026, 3, 4, 9))
     assert d.status == "returned" and d.returned_at == at(2026, 3, 4, 9)
     assert templates(d) == ["receipt", "result_ready", "early_return"]
