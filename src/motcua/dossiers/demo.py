@@ -49,8 +49,11 @@ def load(stdout: TextIO) -> None:
             if kind == 3:
                 s.request_fee(sys_, d, amount=50_000, now=t + timedelta(hours=2))
             if kind == 4:
-                s.complete_step(sys_, d, now=t + timedelta(hours=3))
-                s.finish_dossier(sys_, d, now=t + timedelta(hours=4))
+                # Walk every step of the pinned process, then finish.
+                step_at = t + timedelta(hours=2)
+                while s.forward(sys_, d, now=step_at) is not None:
+                    step_at += timedelta(hours=2)
+                s.finish_dossier(sys_, d, now=step_at + timedelta(hours=1))
             if kind == 5:
                 s.stop_dossier(sys_, d, reason="Người nộp đề nghị dừng", evidence=pdf, now=t + timedelta(hours=2))
         except s.DossierError as exc:  # e.g. a process definition with its own steps: keep what worked
