@@ -1446,9 +1446,12 @@ def recompute_due(actor: Any, dossier: Dossier | int, *, reason: str, now: datet
 def on_calendar_changed(name: str, dates: Iterable[Any] = (), now: datetime | None = None) -> int:
     """Receiver of `calendar_changed`: every open dossier counted in that calendar gets its due time re-derived."""
     moved = 0
-    open_ids = list(
-        Dossier.objects.filter(status__in=sorted(lifecycle.OPEN), unit__calendar_name=name).values_list("id", flat=True)
-    )
+    candidates = Dossier.objects.filter(status__in=sorted(lifecycle.OPEN), unit__calendar_name=name)
+    changed = sorted(dates or ())
+    if changed:
+        # A day after a dossier's due date cannot move it (counting stops at the due day).
+        candidates = candidates.filter(due_at__gte=datetime.combine(changed[0], time(0), clock.TZ))
+    open_ids = list(candidates.values_list("id", flat=True))
     for pk in open_ids:
         if recompute_due(SYSTEM, pk, reason=f"calendar_changed:{name}", now=now):
             moved += 1

@@ -421,6 +421,7 @@ def test_calendar_change_rederives_open_dossiers_with_an_event(
     proc = f.procedure(amount=5)
     open_d = receive(world, proc, at(2026, 3, 2, 9))  # due Mon 09/03 17:00
     done = receive(world, proc, at(2026, 3, 2, 9, 5))
+    early = receive(world, f.procedure("1.000009", amount=1), at(2026, 3, 2, 9, 10))  # due Tue 03/03
     s.start_step(world.specialist, done, name="x", now=at(2026, 3, 2, 10))
     s.complete_step(world.specialist, done, now=at(2026, 3, 2, 11))
     s.finish_dossier(world.leader, done, now=at(2026, 3, 2, 14))
@@ -434,6 +435,7 @@ def test_calendar_change_rederives_open_dossiers_with_an_event(
     assert event.payload["previous"] == "2026-03-09T17:00:00+07:00"
     assert done.due_at == at(2026, 3, 9, 17)  # finished dossiers keep their history
     assert not DossierEvent.objects.filter(dossier=done, type="due_recomputed").exists()
+    assert not DossierEvent.objects.filter(dossier=early, type="due_recomputed").exists()
     assert_consistent(open_d)
 
 
