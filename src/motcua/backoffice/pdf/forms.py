@@ -127,7 +127,7 @@ def step_rows(dossier: Any) -> list[dict[str, Any]]:
     step_model = next((m for m in apps.get_app_config("dossiers").get_models() if m.__name__ == "StepRun"), None)
     rows: list[dict[str, Any]] = []
     if step_model is not None:
-        for run in step_model.objects.filter(dossier=dossier).order_by("pk"):
+        for run in step_model._default_manager.filter(dossier=dossier).order_by("pk"):
             step = getattr(run, "step", None) or getattr(run, "process_step", None)
             assignee = getattr(run, "assignee", None)
             started = getattr(run, "started_at", None)
