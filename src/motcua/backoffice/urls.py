@@ -15,3 +15,8 @@ urlpatterns = [
     path("d/<str:code>/", views.dossier_detail, name="dossier"),
     path("d/<str:code>/forms/<slug:kind>.pdf", views.form_pdf, name="form_pdf"),
 ]
+urlpatterns += [
+    path("intake/", views.intake, name="intake"),
+    path("intake/checklist/", views.intake_checklist, name="intake_checklist"),
+    path("d/<str:code>/act/<slug:action>/", views.act, name="act"),
+]

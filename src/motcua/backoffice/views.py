@@ -96,6 +96,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/worklist.html",
         {
+            "nav": "worklist",
             "rows": rows,
             "page": page,
             "counts": counts,

@@ -170,6 +170,13 @@ def components(dossier: Any, payload: dict[str, Any]) -> list[dict[str, Any]]:
     listed = payload.get("components")
     if isinstance(listed, list) and listed:
         return [c if isinstance(c, dict) else {"name": str(c), "copies": 1} for c in listed]
+    rows = [
+        {"name": c.name, "copies": c.copies}
+        for c in dossier.procedure.components.order_by("order")
+        if c.mandatory and c.kind != "present"
+    ]
+    if rows:
+        return rows
     extra = dossier.procedure.extra or {}
     return [
         {"name": c.get("name", ""), "copies": c.get("copies", 1)}

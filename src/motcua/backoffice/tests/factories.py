@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
-from motcua.catalog.models import Field, Procedure
+from motcua.catalog.models import Field, Procedure, RequiredComponent
 from motcua.dossiers.chain import GENESIS, canonical_bytes, event_hash
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.organizations.models import Membership, Unit
@@ -47,9 +47,11 @@ def procedure(code: str = "1.001193", name: str = "Đăng ký khai sinh") -> Pro
             "levels": ["commune"],
             "deadline_amount": Decimal("3"),
             "deadline_unit": "working_days",
-            "extra": {"components": COMPONENTS},
         },
     )
+    if not proc.components.exists():
+        for i, c in enumerate(COMPONENTS, 1):
+            RequiredComponent.objects.create(procedure=proc, order=i, **c)
     return proc
 
 
