@@ -6,9 +6,13 @@ Status, due time and clock state are derived from the events and cached on the d
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.chain import GENESIS
 
 
 class Status(models.TextChoices):
@@ -23,6 +27,10 @@ class Status(models.TextChoices):
     REFUSED = "refused", _("Từ chối tiếp nhận")
     FINISHED = "finished", _("Đã có kết quả")
     RETURNED = "returned", _("Đã trả kết quả")
+
+
+# Statuses in which processing has ended (contracts §4: `finished_at` is required for them).
+ENDED_STATUSES = ("finished", "returned", "withdrawn", "stopped", "closed", "refused")
 
 
 class Channel(models.TextChoices):
@@ -100,6 +108,38 @@ class Dossier(models.Model):
         related_name="handled_dossiers",
     )
 
+    # The citizen's account, when filed online by a signed-in applicant (citizens see only their own dossiers).
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản người nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="own_dossiers",
+    )
+    # Liên thông: a sub-dossier points to the lead dossier received by the one-stop unit.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("hồ sơ chủ trì (liên thông)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    linked_group = models.ForeignKey(
+        "catalog.LinkedGroup",
+        verbose_name=_("nhóm liên thông"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    # Cached derived state (continued): open steps (list of {"order", "name", "unit", "due_at"}).
+    current_steps = models.JSONField(_("bước đang xử lý"), default=list, blank=True)
+    # Head of the event chain: detects a deleted last event (`motcua audit verify`).
+    last_event_hash = models.CharField(max_length=64, default=GENESIS)
+    event_count = models.PositiveIntegerField(default=0)
+
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -120,10 +160,28 @@ class Dossier(models.Model):
                 condition=models.Q(finished_at__isnull=True) | models.Q(finished_at__gte=models.F("received_at")),
                 name="dossier_finished_after_received",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=ENDED_STATUSES) | models.Q(finished_at__isnull=False),
+                name="dossier_ended_has_finished_at",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="returned") | models.Q(returned_at__isnull=False),
+                name="dossier_returned_has_returned_at",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+
+class AppendOnlyQuerySet(models.QuerySet["DossierEvent"]):
+    """Events are never updated or deleted through the ORM; corrections are new events."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise TypeError("dossier events are append-only")
+
+    def delete(self) -> NoReturn:
+        raise TypeError("dossier events are append-only")
 
 
 class DossierEvent(models.Model):
@@ -143,6 +201,8 @@ class DossierEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("sự kiện hồ sơ")
         verbose_name_plural = _("sự kiện hồ sơ")
@@ -151,3 +211,97 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("dossier events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("dossier events are append-only")
+
+
+class Outcome(models.TextChoices):
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
+
+
+class StepRun(models.Model):
+    """One run of a process step on a dossier: the processing control sheet (phiếu kiểm soát) row.
+
+    A cache of the `step_started` / `step_completed` events, written only by services.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="step_runs")
+    step = models.ForeignKey("catalog.ProcessStep", null=True, blank=True, on_delete=models.PROTECT)
+    order = models.PositiveIntegerField(_("thứ tự"))
+    name = models.CharField(_("tên bước"), max_length=255)
+    unit = models.ForeignKey("organizations.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT)
+    role = models.CharField(_("vai trò"), max_length=20, blank=True, default="")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người xử lý"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    started_at = models.DateTimeField(_("bắt đầu"))
+    due_at = models.DateTimeField(_("hạn bước"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True, default="")
+    event_seq = models.PositiveIntegerField(_("sự kiện bắt đầu"))
+
+    class Meta:
+        verbose_name = _("bước xử lý hồ sơ")
+        verbose_name_plural = _("bước xử lý hồ sơ")
+        ordering = ["dossier", "event_seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "event_seq"], name="steprun_event_unique"),
+            models.CheckConstraint(
+                condition=models.Q(finished_at__isnull=True) | models.Q(finished_at__gte=models.F("started_at")),
+                name="steprun_finished_after_started",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.order}. {self.name}"
+
+
+class CodeCounter(models.Model):
+    """The last sequence number used for dossier codes of one unit on one local day."""
+
+    prefix = models.CharField(max_length=40)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="code_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.day}: {self.last}"
+
+
+class DutyKind(models.TextChoices):
+    ONLINE_ACCEPT = "online_accept", _("Tiếp nhận hoặc yêu cầu bổ sung hồ sơ trực tuyến trong 8 giờ làm việc")
+    PAPER_TRANSFER = "paper_transfer", _("Chuyển hồ sơ giấy đến cơ quan có thẩm quyền")
+    SUPPLEMENT_NOTICE = "supplement_notice", _("Yêu cầu bổ sung trong 3 ngày làm việc kể từ khi tiếp nhận")
+    SUPPLEMENT_TIMEOUT = "supplement_timeout", _("Đóng hồ sơ khi quá 15 ngày không bổ sung")
+    APOLOGY = "apology", _("Xin lỗi, hẹn lại chậm nhất 1 ngày làm việc trước hạn")
+    RESOLUTION = "resolution", _("Giải quyết đúng hạn")
+
+
+class Duty(models.Model):
+    """A service-level duty (Decree 118/2025) tracked as a deadline with a warning; written by services and jobs."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="duties")
+    kind = models.CharField(max_length=30, choices=DutyKind.choices)
+    due_at = models.DateTimeField(_("hạn"))
+    met_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("đã cảnh báo lúc"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("vi phạm lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nghĩa vụ thời hạn")
+        verbose_name_plural = _("nghĩa vụ thời hạn")
+        constraints = [models.UniqueConstraint(fields=["dossier", "kind"], name="duty_unique_kind")]
+        indexes = [models.Index(fields=["met_at", "due_at"], name="duty_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} ≤ {self.due_at}"
