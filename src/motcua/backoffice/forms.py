@@ -14,7 +14,7 @@ from motcua.catalog.models import Procedure
 ALLOWED_UPLOADS = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
 
 
-def check_upload(upload: UploadedFile) -> None:
+def check_upload(upload: UploadedFile[Any]) -> None:
     """Type (extension and magic bytes agree) and size checks for scanned components."""
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in ALLOWED_UPLOADS:
@@ -74,7 +74,8 @@ class IntakeForm(forms.Form):
             if c.mandatory and c.kind != "present" and not ticked:
                 errors.append(f"Thiếu thành phần bắt buộc: {c.name[:80]}")
             if ticked:
-                rows.append({"component_id": c.pk, "name": c.name, "copies": c.copies, "upload": upload})
+                code = str((c.extra or {}).get("code") or c.order)
+                rows.append({"code": code, "name": c.name, "copies": c.copies, "upload": upload})
         return rows, errors
 
 

@@ -3,26 +3,35 @@ services (`actions`), and render templates; no business rule lives here."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import uuid
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from motcua.backoffice import pdf, scoping
+from motcua.backoffice import actions, pdf, scoping
+from motcua.backoffice.forms import IntakeForm
 from motcua.backoffice.pdf.forms import EVENT_LABELS
 from motcua.catalog.models import Procedure
 from motcua.core.text import fold
+from motcua.dossiers import services
 from motcua.dossiers.models import Status
+from motcua.dossiers.services import ACTION_LABELS, DossierError
 from motcua.notifications.models import OutboxMessage
 from motcua.organizations import access
+from motcua.organizations.models import Role, Unit
 
 LOGIN = "backoffice:login"
 OPEN_STATUSES = [Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.AWAITING_FEE, Status.SUBMITTED]
@@ -57,7 +66,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     elif status in Status.values:
         qs = qs.filter(status=status)
     if request.GET.get("mine"):
-        qs = qs.filter(handled_by=request.user)
+        qs = qs.filter(handled_by_id=request.user.pk)
     procedure = request.GET.get("procedure", "")
     if procedure:
         qs = qs.filter(procedure__code=procedure)
@@ -79,7 +88,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "open": open_base.count(),
         "overdue": open_base.filter(due_at__lt=now).count(),
         "soon": open_base.filter(due_at__gte=now, due_at__lt=now + DUE_SOON).count(),
-        "mine": open_base.filter(handled_by=request.user).count(),
+        "mine": open_base.filter(handled_by_id=request.user.pk).count(),
     }
     by_status = dict(base.values_list("status").annotate(n=Count("id")))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -114,23 +123,39 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
-def explain_due(dossier: Any) -> str:
-    """The due time explained in Vietnamese by the calendar engine, when it offers `explain_vi`."""
+def explain_due(dossier: Any, events: list[Any]) -> str:
+    """The due time explained in Vietnamese by the calendar engine (`explain_vi`), from the dossier's events."""
     if dossier.due_at is None:
         return ""
-    try:
-        from motcua.dossiers import services
-
-        explain = getattr(services, "explain_due_vi", None)
-        if explain is not None:
-            return str(explain(dossier))
-    except ImportError:
-        pass
     local = timezone.localtime(dossier.due_at)
-    return _("Hạn giải quyết: %(time)s ngày %(date)s.") % {
+    fallback = _("Hạn giải quyết: %(time)s ngày %(date)s.") % {
         "time": local.strftime("%H:%M"),
         "date": local.strftime("%d/%m/%Y"),
     }
+    start: datetime | None = None
+    deadline: dict[str, Any] | None = None
+    pauses: list[tuple[datetime, datetime]] = []
+    for e in events:
+        payload = e.payload or {}
+        if e.type == "received":
+            start, deadline, pauses = datetime.fromisoformat(payload["received_at"]), payload.get("deadline"), []
+        elif e.type == "supplement_supplied" and payload.get("restarted"):
+            start, pauses = e.at, []
+        if payload.get("pause"):
+            p1, p2 = payload["pause"]
+            pauses.append((datetime.fromisoformat(p1), datetime.fromisoformat(p2)))
+    if start is None or not deadline:
+        return fallback
+    try:
+        from motcua.calendar.engine import explain_vi
+        from motcua.calendar.service import calendar_for_unit
+        from motcua.dossiers.clock import Deadline
+
+        dl = Deadline.from_payload(deadline)
+        amount = int(dl.amount) if dl.amount == dl.amount.to_integral_value() else float(dl.amount)
+        return str(explain_vi(calendar_for_unit(dossier.unit), start, amount, dl.unit, dl.cutoff, pauses))
+    except (ImportError, ValueError, KeyError):
+        return fallback
 
 
 @staff_required
@@ -140,33 +165,149 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     timeline = [
         {
             "e": e,
-            "label": EVENT_LABELS.get(e.type, e.type),
-            "who": e.actor_label or (e.actor.get_full_name() or e.actor.get_username() if e.actor else _("Hệ thống")),
+            "label": capfirst(str(ACTION_LABELS.get(e.type, EVENT_LABELS.get(e.type, e.type)))),
+            "who": (e.actor.get_full_name() or e.actor.get_username()) if e.actor else (e.actor_label or _("Hệ thống")),
         }
         for e in events
     ]
     produced = {e.type for e in events}
     forms = [
-        spec
-        for spec in pdf.FORMS.values()
-        if spec.kind in {"receipt", "control"} or produced & set(spec.event_types)
+        spec for spec in pdf.FORMS.values() if spec.kind in {"receipt", "control"} or produced & set(spec.event_types)
     ]
-    roles = access.roles_in(request.user, dossier.unit) | (
-        access.roles_in(request.user, dossier.receiving_unit) if dossier.receiving_unit else set()
-    )
+    roles_unit = access.roles_in(request.user, dossier.unit)
+    receiving = dossier.receiving_unit or dossier.unit
+    roles_receiving = access.roles_in(request.user, receiving)
     return render(
         request,
         "backoffice/dossier.html",
         {
+            "nav": "worklist",
             "d": dossier,
             "timeline": timeline,
             "forms": forms,
+            "steps": dossier.step_runs.select_related("unit", "assignee").order_by("event_seq"),
+            "documents": dossier.documents.order_by("event_seq"),
             "outbox": OutboxMessage.objects.filter(dossier=dossier).order_by("created_at"),
-            "due_explained": explain_due(dossier),
-            "roles": roles,
+            "due_explained": explain_due(dossier, events),
+            "actions": actions.offered(dossier, roles_unit, roles_receiving),
             "now": timezone.now(),
+            "just_received": request.GET.get("received") == "1",
         },
     )
+
+
+@staff_required
+@require_POST
+def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    """Run one dossier action through its service; errors come back as Vietnamese messages."""
+    dossier = scoping.dossier_or_404(request.user, code)
+    spec = actions.BY_NAME.get(action)
+    if spec is None:
+        return HttpResponse(status=404)
+    try:
+        version = int(request.POST.get("version") or 0) or None
+    except ValueError:
+        version = None
+    try:
+        spec.call(request.user, dossier, request.POST, request.FILES, version)
+    except actions.InputError as exc:
+        messages.error(request, str(exc))
+    except DossierError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Bạn không có quyền thực hiện thao tác này."))
+        return redirect("backoffice:dossier", code=code)
+    else:
+        messages.success(request, spec.done)
+    return redirect("backoffice:dossier", code=code)
+
+
+def _clerk_units(user: Any) -> list[Any]:
+    ids = access.unit_ids_for(user, Role.CLERK, Role.LEADER)
+    qs = Unit.objects.filter(active=True).order_by("code")
+    return list(qs if ids is None else qs.filter(id__in=ids))
+
+
+@staff_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """Counter intake: procedure, checklist with scans, applicant; one submit receives and opens the slip."""
+    units = _clerk_units(request.user)
+    if not units:
+        raise PermissionDenied(_("Chỉ cán bộ Một cửa được tiếp nhận hồ sơ."))
+    form = IntakeForm(request.POST or None)
+    extra_errors: list[str] = []
+    chosen = None
+    if request.method == "POST":
+        if form.is_valid():
+            chosen = form.cleaned_data["procedure"]
+            components, extra_errors = form.components(request.POST, request.FILES)
+            unit = next((u for u in units if u.code == request.POST.get("unit")), units[0])
+            if not extra_errors:
+                try:
+                    dossier = receive(request.user, form.cleaned_data, components, unit, request.POST)
+                except DossierError as exc:
+                    extra_errors = list(exc.messages)
+                except PermissionDenied as exc:
+                    extra_errors = [str(exc)]
+                else:
+                    messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
+                    return redirect(reverse("backoffice:dossier", args=[dossier.code]) + "?received=1")
+        else:
+            code = request.POST.get("procedure", "")
+            chosen = Procedure.objects.filter(code=code).first() if code else None
+    return render(
+        request,
+        "backoffice/intake.html",
+        {
+            "nav": "intake",
+            "form": form,
+            "chosen": chosen,
+            "extra_errors": extra_errors,
+            "units": units,
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        },
+    )
+
+
+def receive(user: Any, data: dict[str, Any], components: list[dict[str, Any]], unit: Any, post: Any) -> Any:
+    """Receive through the services, then attach each scanned component (digitised at the counter)."""
+    applicant = services.Applicant(
+        name=data["applicant_name"],
+        id_number=data["applicant_id_number"],
+        phone=data.get("applicant_phone", ""),
+        email=data.get("applicant_email", ""),
+        address=data.get("applicant_address", ""),
+    )
+    dossier = services.receive_dossier(
+        user,
+        procedure=data["procedure"],
+        unit=unit,
+        applicant=applicant,
+        idempotency_key=f"counter:{post.get('idempotency_key', '')}" if post.get("idempotency_key") else None,
+    )
+    reused = bool(post.get("reuse_from"))
+    for c in components:
+        upload = c["upload"]
+        if upload is None or dossier.documents.filter(filename=upload.name).exists():
+            continue
+        services.attach_document(
+            user,
+            dossier,
+            upload=services.Upload(upload.name, upload.read()),
+            component=c["code"],
+            digitized=True,
+            reused=reused,
+        )
+    return dossier
+
+
+@staff_required
+@require_GET
+def intake_checklist(request: HttpRequest) -> HttpResponse:
+    procedure = Procedure.objects.filter(code=request.GET.get("procedure", ""), active=True).first()
+    if procedure is None:
+        return HttpResponse("")
+    return render(request, "backoffice/_checklist.html", {"procedure": procedure})
 
 
 @staff_required
@@ -191,18 +332,17 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
     codes = request.GET.getlist("code")
     qs = scoping.dossiers_for(request.user).order_by("received_at")
     unit_code = request.GET.get("unit", "")
-    if codes:
-        qs = qs.filter(code__in=codes)
-    else:
-        qs = qs.filter(received_at__date__gte=start, received_at__date__lte=end)
+    period = {"received_at__date__gte": start, "received_at__date__lte": end}
+    qs = qs.filter(code__in=codes) if codes else qs.filter(**period)
     if unit_code:
         unit = scoping.unit_or_404(request.user, unit_code)
         qs = qs.filter(Q(unit=unit) | Q(receiving_unit=unit))
     else:
         first = qs.first()
-        unit = (first.receiving_unit or first.unit) if first else access.visible_units(request.user).first()
-        if unit is None:
+        found = (first.receiving_unit or first.unit) if first else access.visible_units(request.user).first()
+        if found is None:
             return HttpResponse(_("Không có đơn vị nào trong phạm vi của bạn."), status=404)
+        unit = found
     if codes:
         dates = [timezone.localtime(d.received_at).date() for d in qs]
         start, end = (min(dates), max(dates)) if dates else (start, end)
@@ -234,11 +374,11 @@ def applicant_lookup(request: HttpRequest) -> HttpResponse:
     id_number = request.GET.get("applicant_id_number", "").strip()
     earlier = []
     if len(id_number) >= 9:
-        earlier = list(scoping.dossiers_for(request.user).filter(applicant_id_number=id_number).order_by("-received_at")[:10])
+        earlier = list(
+            scoping.dossiers_for(request.user).filter(applicant_id_number=id_number).order_by("-received_at")[:10]
+        )
     return render(request, "backoffice/_applicant.html", {"earlier": earlier, "id_number": id_number})
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("backoffice:worklist")
-
-

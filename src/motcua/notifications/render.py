@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.template import Context, Template
@@ -30,11 +31,23 @@ def dossier_context(dossier: Any) -> dict[str, Any]:
     }
 
 
+def with_local_times(context: dict[str, Any]) -> dict[str, Any]:
+    """For each ISO `<name>_at` value also offer `<name>` as "HH:MM dd/mm/yyyy" local time."""
+    out = dict(context)
+    for key, value in context.items():
+        if key.endswith("_at") and isinstance(value, str) and value:
+            try:
+                out.setdefault(key[:-3], _local(datetime.fromisoformat(value)))
+            except ValueError:
+                continue
+    return out
+
+
 def render(message: OutboxMessage) -> Rendered:
     template = MessageTemplate.objects.filter(code=message.template, channel=message.channel, active=True).first()
     if template is None:
         raise PermanentDeliveryError(f"Chưa có mẫu tin nhắn {message.template!r} cho kênh {message.channel}.")
-    context = {**dossier_context(message.dossier), **(message.context or {})}
+    context = {**dossier_context(message.dossier), **with_local_times(message.context or {})}
     subject = Template(template.subject).render(Context(context, autoescape=False)).strip()
     body = Template(template.body).render(Context(context, autoescape=False)).strip()
     if message.channel == "sms":

@@ -28,34 +28,34 @@ class FormSpec:
 FORMS: dict[str, FormSpec] = {
     s.kind: s
     for s in [
-        FormSpec("receipt", "01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "receipt.html", ("received", "receive")),
+        FormSpec("receipt", "01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "receipt.html", ("received",)),
         FormSpec(
             "supplement",
             "02",
             "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
             "supplement.html",
-            ("supplement_requested", "supplement_request", "request_supplement"),
+            ("supplement_requested",),
         ),
         FormSpec(
             "refusal",
             "03",
             "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
             "refusal.html",
-            ("refused", "refusal", "refuse"),
+            ("refused",),
         ),
         FormSpec(
             "apology",
             "04",
             "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
             "apology.html",
-            ("apology_approved", "apology_issued", "extended", "apology"),
+            ("apology_approved", "apology_recorded"),
         ),
         FormSpec(
             "stop",
             "05",
             "Thông báo dừng giải quyết hồ sơ",
             "stop.html",
-            ("stopped", "stop", "paused", "withdrawn"),
+            ("stopped",),
         ),
         FormSpec("control", "06", "Phiếu kiểm soát quá trình giải quyết hồ sơ", "control.html"),
     ]
@@ -66,17 +66,21 @@ EVENT_LABELS = {
     "submitted": "Nộp hồ sơ",
     "received": "Tiếp nhận hồ sơ",
     "step_started": "Bắt đầu bước xử lý",
-    "step_finished": "Hoàn thành bước xử lý",
+    "step_completed": "Hoàn thành bước xử lý",
     "forwarded": "Chuyển xử lý",
     "assigned": "Phân công xử lý",
     "approved": "Phê duyệt",
     "supplement_requested": "Yêu cầu bổ sung hồ sơ",
-    "supplement_received": "Nhận hồ sơ bổ sung",
-    "apology_drafted": "Dự thảo văn bản xin lỗi",
+    "supplement_supplied": "Nhận hồ sơ bổ sung",
+    "apology_recorded": "Dự thảo văn bản xin lỗi",
     "apology_approved": "Lãnh đạo duyệt văn bản xin lỗi",
     "extended": "Gia hạn ngày hẹn trả",
-    "paused": "Tạm dừng",
-    "resumed": "Tiếp tục xử lý",
+    "clock_paused": "Tạm dừng tính thời gian",
+    "clock_resumed": "Tiếp tục tính thời gian",
+    "fee_requested": "Yêu cầu nộp phí, lệ phí",
+    "fee_confirmed": "Đã nộp phí, lệ phí",
+    "document_attached": "Đính kèm tài liệu",
+    "result_recorded": "Cập nhật kết quả",
     "stopped": "Dừng giải quyết",
     "refused": "Từ chối giải quyết",
     "withdrawn": "Rút hồ sơ",
@@ -104,8 +108,12 @@ def latest_payload(dossier: Any, types: Sequence[str]) -> dict[str, Any]:
     """The payload of the most recent event of one of `types` ({} if none): reasons, items, dates."""
     if not types:
         return {}
-    event = dossier.events.filter(type__in=types).order_by("-seq").first()
-    return dict(event.payload or {}) if event else {}
+    event = dossier.events.filter(type__in=types).select_related("actor").order_by("-seq").first()
+    if event is None:
+        return {}
+    name = (event.actor.get_full_name() or event.actor.get_username()) if event.actor else event.actor_label
+    key = "approver_name" if event.type == "apology_approved" else "actor_name"
+    return {**(event.payload or {}), key: name}
 
 
 def _parse_dt(value: Any) -> datetime | None:

@@ -102,3 +102,49 @@ def event(
         prev_hash=prev,
         hash=event_hash(prev, data),
     )
+
+
+def process(proc: Procedure, unit: Unit) -> Any:
+    """A two-step process: a specialist appraises, a leader approves."""
+    from motcua.catalog.models import ProcessDefinition, ProcessStep
+
+    definition, created = ProcessDefinition.objects.get_or_create(procedure=proc, version=1)
+    if created:
+        ProcessStep.objects.create(
+            definition=definition, order=1, name="Thẩm định hồ sơ", unit=unit, role="specialist", duration_amount=8
+        )
+        ProcessStep.objects.create(
+            definition=definition, order=2, name="Phê duyệt kết quả", unit=unit, role="leader", duration_amount=4
+        )
+    return definition
+
+
+def staff(unit: Unit) -> dict[str, Any]:
+    return {
+        "clerk": user("lan", unit, "clerk"),
+        "specialist": user("minh", unit, "specialist"),
+        "leader": user("hai", unit, "leader"),
+    }
+
+
+def received(clerk: Any, unit: Unit, **applicant: Any) -> Dossier:
+    """A dossier received at the counter through the services (as the intake screen does)."""
+    from motcua.dossiers import services
+
+    values = {
+        "name": "Nguyễn Thị Hồng Nhung",
+        "id_number": "056190001234",
+        "phone": "0905123456",
+        "address": "12 Trần Phú, phường Nha Trang",
+    }
+    values.update(applicant)
+    proc = procedure()
+    process(proc, unit)
+    return services.receive_dossier(clerk, procedure=proc, unit=unit, applicant=services.Applicant(**values))
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

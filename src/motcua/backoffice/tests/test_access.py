@@ -61,7 +61,10 @@ def test_worklist_lists_only_own_commune(client_a: Client, world: dict[str, Any]
 
 def test_searching_for_another_communes_code_finds_nothing(client_a: Client, world: dict[str, Any]) -> None:
     body = client_a.get(reverse("backoffice:worklist"), {"status": "all", "q": world["theirs"].code}).content.decode()
-    assert world["theirs"].code not in body
+    assert reverse("backoffice:dossier", args=[world["theirs"].code]) not in body
+    assert "Không có hồ sơ nào." in body
+    body = client_a.get(reverse("backoffice:worklist"), {"status": "all", "q": world["mine"].code}).content.decode()
+    assert reverse("backoffice:dossier", args=[world["mine"].code]) in body
 
 
 def test_tracking_book_of_another_commune_is_refused(client_a: Client, world: dict[str, Any]) -> None:
@@ -78,7 +81,9 @@ def test_tracking_book_of_another_commune_is_refused(client_a: Client, world: di
 
 
 def test_applicant_lookup_does_not_leak_other_communes(client_a: Client, world: dict[str, Any]) -> None:
-    body = client_a.get(reverse("backoffice:applicant_lookup"), {"applicant_id_number": "056190001234"}).content.decode()
+    body = client_a.get(
+        reverse("backoffice:applicant_lookup"), {"applicant_id_number": "056190001234"}
+    ).content.decode()
     assert world["mine"].code in body
     assert world["theirs"].code not in body
 
