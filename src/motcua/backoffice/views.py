@@ -41,6 +41,7 @@ DUE_SOON = timedelta(days=2)
 class LoginView(auth_views.LoginView):
     template_name = "backoffice/login.html"
     redirect_authenticated_user = True
+    next_page = "backoffice:worklist"
 
 
 def staff_required(view: Any) -> Any:
