@@ -23,6 +23,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from motcua.calendar.engine import classify
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -66,6 +68,7 @@ class Calendar(Protocol):
     def official_receipt(self, t: datetime) -> datetime: ...
     def office_time(self, start: datetime, end: datetime) -> timedelta: ...
     def advance(self, t: datetime, office: timedelta) -> datetime: ...
+    def is_working_day(self, d: date) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -212,102 +215,14 @@ def pauses_payload(pauses: Sequence[tuple[datetime, datetime]]) -> list[list[str
 # --- Calendar access (the only place the dossier engine reaches the calendar) ---------------------
 
 
-@dataclass(frozen=True)
-class _Due:
-    official_receipt: datetime
-    due: datetime
-
-
-class InterimCalendar:
-    """Weekdays 07:00–11:30, 13:30–17:00, no holidays: used only until `motcua.calendar` is available."""
-
-    PERIODS = ((time(7), time(11, 30)), (time(13, 30), time(17)))
-
-    def is_working_day(self, d: date) -> bool:
-        return d.weekday() < 5
-
-    def _periods(self, d: date) -> list[tuple[datetime, datetime]]:
-        if not self.is_working_day(d):
-            return []
-        return [(datetime.combine(d, a, TZ), datetime.combine(d, b, TZ)) for a, b in self.PERIODS]
-
-    def official_receipt(self, t: datetime) -> datetime:
-        t = t.astimezone(TZ)
-        d = t.date()
-        while True:
-            for a, b in self._periods(d):
-                if t < b:
-                    return max(a, t)
-            d += timedelta(days=1)
-            t = datetime.combine(d, time(0), TZ)
-
-    def _next_working_day(self, d: date) -> date:
-        d += timedelta(days=1)
-        while not self.is_working_day(d):
-            d += timedelta(days=1)
-        return d
-
-    def office_time(self, start: datetime, end: datetime) -> timedelta:
-        total = timedelta(0)
-        d = start.astimezone(TZ).date()
-        while datetime.combine(d, time(0), TZ) < end:
-            for a, b in self._periods(d):
-                lo, hi = max(a, start), min(b, end)
-                if hi > lo:
-                    total += hi - lo
-            d += timedelta(days=1)
-        return total
-
-    def advance(self, t: datetime, office: timedelta) -> datetime:
-        t = t.astimezone(TZ)
-        d = t.date()
-        left = office
-        while True:
-            for a, b in self._periods(d):
-                lo = max(a, t)
-                if lo >= b:
-                    continue
-                if lo + left <= b:
-                    return lo + left
-                left -= b - lo
-            d += timedelta(days=1)
-
-    def due(self, received: datetime, amount: Any, unit: str, cutoff: time | None = None) -> _Due:
-        r = self.official_receipt(received)
-        day = r.date()
-        if unit == "working_days":
-            for _ in range(int(amount)):
-                day = self._next_working_day(day)
-            return _Due(r, datetime.combine(day, time(17), TZ))
-        if unit == "working_hours":
-            return _Due(r, self.advance(r, timedelta(hours=float(amount))))
-        if unit == "calendar_days":
-            day += timedelta(days=int(amount))
-            while not self.is_working_day(day):
-                day += timedelta(days=1)
-            return _Due(r, datetime.combine(day, time(17), TZ))
-        if unit == "same_day":
-            if r.timetz().replace(tzinfo=None) >= (cutoff or time(15)):
-                day = self._next_working_day(day)
-            return _Due(r, datetime.combine(day, time(17), TZ))
-        raise ValueError(f"unknown deadline unit {unit!r}")
-
-
 def calendar_for(calendar_name: str) -> Calendar:
-    """The working-time calendar a unit's deadlines are counted in."""
-    try:
-        from motcua.calendar.service import get_calendar  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return InterimCalendar()
-    cal: Calendar = get_calendar(calendar_name)
+    """The working-time calendar a unit's deadlines are counted in (cached per process by the calendar app)."""
+    from motcua.calendar.service import get_calendar
+
+    cal: Calendar = get_calendar(calendar_name or "default")
     return cal
 
 
 def classify_outcome(due: datetime, finished: datetime) -> str:
-    """Contracts §2.6: compare local dates."""
-    try:
-        from motcua.calendar.engine import classify  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        a, b = local_date(finished), local_date(due)
-        return "early" if a < b else "on_time" if a == b else "late"
-    return str(classify(due, finished))
+    """Contracts §2.6: early / on_time / late by local dates."""
+    return classify(due, finished)

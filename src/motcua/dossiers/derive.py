@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from motcua.dossiers import lifecycle
-from motcua.dossiers.clock import iso
+from motcua.dossiers.clock import iso, local_date
 
 # Columns of Dossier that are cached derived state (compared by the auditor).
 CACHED_FIELDS = (
@@ -45,6 +45,7 @@ class State:
     early_return_notice: bool = False
     pending_apology: dict[str, Any] | None = None
     results: int = 0
+    due_unverified: bool = False
 
     def cached(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in CACHED_FIELDS}
@@ -58,8 +59,33 @@ def _clock(state: State, **changes: Any) -> None:
     state.clock_state = {**state.clock_state, **changes}
 
 
+ND118_FROM = date(2025, 7, 1)
+
+
+def _apply_imported(state: State, at: datetime, payload: dict[str, Any]) -> State:
+    """A dossier migrated from older software (contracts §4): one `imported` event whose payload is the source line.
+
+    The source's values are the history; `due_at` is derived only when the line carried it
+    (`due_unverified` tells the auditor when it did not).
+    """
+    status = payload.get("status")
+    if state.status is not None or status not in lifecycle.STATUSES:
+        raise lifecycle.IllegalTransition(state.status, "imported")
+    state.status = status
+    state.received_at = _dt(payload.get("received_at"))
+    state.due_at = _dt(payload.get("due_at"))
+    state.finished_at = _dt(payload.get("finished_at"))
+    state.returned_at = _dt(payload.get("returned_at"))
+    nd61 = state.received_at is not None and local_date(state.received_at) < ND118_FROM
+    state.regime = "nd61" if nd61 else "nd118"
+    state.due_unverified = "due_at" not in payload
+    return state
+
+
 def apply(state: State, type_: str, at: datetime, payload: dict[str, Any]) -> State:
     """Apply one event to `state` (in place) and return it; raises IllegalTransition on a forbidden event."""
+    if type_ == "imported":
+        return _apply_imported(state, at, payload)
     before = state.status
     state.status = lifecycle.next_status(before, type_, state.resume_to)
     if state.status in (lifecycle.SUPPLEMENT, lifecycle.AWAITING_FEE) and before not in (

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.catalog.models import LinkedGroup, Procedure, ProcessDefinition, ProcessStep
+from motcua.catalog.models import LinkedGroup, Procedure, ProcessDefinition, ProcessStep, RequiredComponent
 from motcua.documents import files
 from motcua.documents.models import Document, Kind
 from motcua.dossiers import clock, lifecycle
@@ -154,7 +154,7 @@ def _deadline(procedure: Procedure) -> clock.Deadline:
 
 def _lock(dossier: Dossier | int, expected_version: int | None = None) -> Dossier:
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
-    d = Dossier.objects.select_for_update().select_related("procedure", "unit", "receiving_unit").get(pk=pk)
+    d = Dossier.objects.select_for_update(of=("self",)).select_related("procedure", "unit", "receiving_unit").get(pk=pk)
     if expected_version is not None and d.version != expected_version:
         raise DossierError(
             _("Hồ sơ %(code)s vừa được người khác cập nhật; vui lòng tải lại và thử lại.") % {"code": d.code},
@@ -442,9 +442,9 @@ def _new_dossier(
     )
 
 
-def _received_payload(d: Dossier, received_at: datetime) -> dict[str, Any]:
+def _received_payload(d: Dossier, received_at: datetime, deadline: clock.Deadline | None = None) -> dict[str, Any]:
     cal = _calendar(d)
-    deadline = _deadline(d.procedure)
+    deadline = deadline or _deadline(d.procedure)
     official, due = clock.compute_due(cal, received_at, deadline)
     return {
         "received_at": clock.iso(received_at),
@@ -478,8 +478,7 @@ def _after_receipt(d: Dossier, at: datetime, seq: int) -> None:
 def apology_deadline(cal: clock.Calendar, due: datetime) -> datetime:
     """End of the working day before the due date: the latest time for an apology and new date (art. 19(6))."""
     day = clock.local_date(due) - timedelta(days=1)
-    is_working = getattr(cal, "is_working_day", lambda d: d.weekday() < 5)
-    while not is_working(day):
+    while not cal.is_working_day(day):
         day -= timedelta(days=1)
     return datetime.combine(day, time(17), clock.TZ)
 
@@ -534,6 +533,10 @@ def receive_dossier(
     at = _now(now)
     reception = receiving_unit or unit
     _check_role(actor, reception, Role.CLERK, Role.LEADER)
+    if channel == Channel.ONLINE:
+        raise DossierError(
+            _("Hồ sơ trực tuyến được nộp qua cổng dịch vụ công, không tiếp nhận tại quầy."), "bad_channel"
+        )
 
     def create() -> Dossier:
         d = _new_dossier(
@@ -950,11 +953,11 @@ def pause_clock(
 ) -> Dossier:
     """A justified pause ("dừng tính") of the clock: refused without a reason and an evidence file."""
     at = _now(now)
-    _require_reason_and_evidence(reason, evidence)
-    assert evidence is not None
     with transaction.atomic():
         d = _lock(dossier, expected_version)
         _check_role(actor, d.unit, Role.LEADER)
+        _require_reason_and_evidence(reason, evidence)
+        assert evidence is not None
         state = _state(d)
         if not lifecycle.allowed(state.status, "clock_paused") or not state.clock_state.get("running"):
             raise _illegal(d, "clock_paused", state.status)
@@ -1003,11 +1006,11 @@ def stop_dossier(
 ) -> Dossier:
     """Stop handling (Form 05 "Thông báo dừng giải quyết hồ sơ"): needs a reason and an evidence file."""
     at = _now(now)
-    _require_reason_and_evidence(reason, evidence)
-    assert evidence is not None
     with transaction.atomic():
         d = _lock(dossier, expected_version)
         _check_role(actor, d.unit, Role.LEADER)
+        _require_reason_and_evidence(reason, evidence)
+        assert evidence is not None
         state = _state(d)
         if not lifecycle.allowed(state.status, "stopped"):
             raise _illegal(d, "stopped", state.status)
@@ -1269,14 +1272,12 @@ def record_result(
 
 
 def published_components(procedure: Procedure) -> set[str]:
-    """Codes of the components the procedure's published dossier requires (catalogue data)."""
-    try:
-        from motcua.catalog.models import RequiredComponent  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        RequiredComponent = None
+    """Identifiers of the procedure's published components: the component's order ("1", "2", ...) or its code."""
     codes: set[str] = set()
-    if RequiredComponent is not None:
-        codes |= {str(c) for c in RequiredComponent.objects.filter(procedure=procedure).values_list("code", flat=True)}
+    for order, extra in RequiredComponent.objects.filter(procedure=procedure).values_list("order", "extra"):
+        codes.add(str(order))
+        if isinstance(extra, dict) and extra.get("code"):
+            codes.add(str(extra["code"]))
     for item in (procedure.extra or {}).get("components", []) or []:
         if isinstance(item, dict) and item.get("code"):
             codes.add(str(item["code"]))
@@ -1308,7 +1309,12 @@ def receive_linked(
     """
     at = _now(now)
     _check_role(actor, receiving_unit, Role.CLERK, Role.LEADER)
-    members = list(group.members.select_related("procedure").order_by("order"))
+    # Stages in order; a `one_of` member is included only when the applicant's case chose it (in `units`).
+    members = [
+        m
+        for m in group.members.select_related("procedure").order_by("order", "position")
+        if m.mode != "one_of" or m.procedure.code in units
+    ]
     if len(members) < 2:
         raise DossierError(_("Nhóm liên thông phải có ít nhất hai thủ tục."), "bad_group")
     missing = [m.procedure.code for m in members if m.procedure.code not in units]
@@ -1343,7 +1349,13 @@ def receive_linked(
                 parent=parent,
                 linked_group=group,
             )
-            _append(child, "received", actor, at, _received_payload(child, at), new=True)
+            # The member's step deadline is this unit's time slice; otherwise the procedure's own deadline.
+            slice_ = (
+                clock.Deadline(Decimal(member.step_amount), member.step_unit)
+                if member.step_amount and member.step_unit
+                else None
+            )
+            _append(child, "received", actor, at, _received_payload(child, at, slice_), new=True)
             child_due = child.due_at
             if child_due is not None:
                 _duty(child, DutyKind.RESOLUTION, child_due)

@@ -1,3 +1,9 @@
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from motcua.dossiers.api.views import DossierViewSet
+
+router = SimpleRouter()
+router.register("dossiers", DossierViewSet, basename="dossier")
+
+urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

@@ -9,7 +9,15 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
-from motcua.catalog.models import Field, LinkedGroup, LinkedGroupMember, Procedure, ProcessDefinition, ProcessStep
+from motcua.catalog.models import (
+    Field,
+    LinkedGroup,
+    LinkedGroupMember,
+    Procedure,
+    ProcessDefinition,
+    ProcessStep,
+    RequiredComponent,
+)
 from motcua.organizations.models import Membership, Unit
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -28,7 +36,9 @@ def unit(code: str, *, level: str = "commune", parent: Unit | None = None, name:
 
 
 def official(username: str, u: Unit, *roles: str) -> Any:
-    user = get_user_model().objects.create_user(username=username, password="x-test-password")
+    user = get_user_model()(username=username)
+    user.set_unusable_password()  # no slow password hashing in tests
+    user.save()
     for role in roles:
         Membership.objects.create(user=user, unit=u, role=role)
     return user
@@ -45,7 +55,7 @@ def procedure(
     name: str = "",
 ) -> Procedure:
     field, _ = Field.objects.get_or_create(code="HT", defaults={"name": "Hộ tịch"})
-    return Procedure.objects.create(
+    proc = Procedure.objects.create(
         code=code,
         name=name or f"Thủ tục {code}",
         field=field,
@@ -54,8 +64,10 @@ def procedure(
         deadline_unit=unit,
         online=online,
         fee=fee,
-        extra={"components": [{"code": c, "name": c} for c in components]},
     )
+    for n, c in enumerate(components, start=1):
+        RequiredComponent.objects.create(procedure=proc, order=n, name=f"Giấy tờ {c}", extra={"code": c})
+    return proc
 
 
 def process(

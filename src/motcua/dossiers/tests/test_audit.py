@@ -134,3 +134,52 @@ def test_single_dossier_option(world: Any, capsys: Any) -> None:
     assert run(capsys, "--dossier", ds[1].code)[0] == 0
     assert run(capsys, "--dossier", ds[0].code)[0] == 1
     assert run(capsys, "--dossier", "NOPE")[0] == 2
+
+
+def test_imported_history_verifies_and_edits_are_caught(world: Any, capsys: Any) -> None:
+    """Dossiers written by the history import (one `imported` event whose payload is the source line)."""
+    from django.utils import timezone
+
+    from motcua.dossiers.chain import GENESIS
+
+    proc = f.procedure()
+    source = {
+        "code": "H32.27.01-250106-0001",
+        "procedure": proc.code,
+        "unit": world.commune.code,
+        "channel": "online",
+        "received_at": "2025-01-06T08:15:00+07:00",
+        "due_at": "2025-01-07T17:00:00+07:00",
+        "status": "returned",
+        "finished_at": "2025-01-07T10:00:00+07:00",
+        "returned_at": "2025-01-07T14:00:00+07:00",
+    }
+    now = timezone.now()
+    digest = event_hash(
+        GENESIS,
+        canonical_bytes(dossier_code=source["code"], seq=1, type="imported", actor_id=None, at=now, payload=source),
+    )
+    from datetime import datetime
+
+    d = Dossier.objects.create(
+        code=source["code"],
+        procedure=proc,
+        unit=world.commune,
+        channel="online",
+        status="returned",
+        regime="nd61",
+        received_at=datetime.fromisoformat(source["received_at"]),
+        due_at=datetime.fromisoformat(source["due_at"]),
+        finished_at=datetime.fromisoformat(source["finished_at"]),
+        returned_at=datetime.fromisoformat(source["returned_at"]),
+        imported=True,
+        last_event_hash=digest,
+        event_count=1,
+    )
+    DossierEvent.objects.create(
+        dossier=d, seq=1, type="imported", at=now, payload=source, prev_hash=GENESIS, hash=digest
+    )
+    assert run(capsys)[0] == 0
+    sql(f"UPDATE {Dossier._meta.db_table} SET finished_at = %s WHERE id = %s", [at(2025, 1, 7, 16), d.pk])
+    code, _, err = run(capsys)
+    assert code == 1 and d.code in err and "finished_at" in err

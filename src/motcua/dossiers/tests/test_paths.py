@@ -402,3 +402,34 @@ def test_events_are_append_only(world: Any) -> None:
         DossierEvent.objects.filter(dossier=d).update(type="x")
     with pytest.raises(TypeError):
         DossierEvent.objects.filter(dossier=d).delete()
+
+
+def test_due_time_follows_the_national_calendar(world: Any) -> None:
+    # contracts §2.5: the Tết break runs Sat 14 – Sun 22/02/2026.
+    d = receive(world, f.procedure(amount=5), at(2026, 2, 13, 16, 30))
+    assert d.due_at == at(2026, 2, 27, 17)
+    assert_consistent(d)
+
+
+def test_calendar_change_rederives_open_dossiers_with_an_event(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from motcua.calendar.models import Calendar, DayOverride
+
+    proc = f.procedure(amount=5)
+    open_d = receive(world, proc, at(2026, 3, 2, 9))  # due Mon 09/03 17:00
+    done = receive(world, proc, at(2026, 3, 2, 9, 5))
+    s.start_step(world.specialist, done, name="x", now=at(2026, 3, 2, 10))
+    s.complete_step(world.specialist, done, now=at(2026, 3, 2, 11))
+    s.finish_dossier(world.leader, done, now=at(2026, 3, 2, 14))
+    calendar, _ = Calendar.objects.get_or_create(name="default")
+    with django_capture_on_commit_callbacks(execute=True):
+        DayOverride.objects.create(calendar=calendar, date=at(2026, 3, 4).date(), kind="day_off", name="Nghỉ bù")
+    open_d.refresh_from_db()
+    done.refresh_from_db()
+    assert open_d.due_at == at(2026, 3, 10, 17) == open_d.appointment_at
+    event = DossierEvent.objects.get(dossier=open_d, type="due_recomputed")
+    assert event.payload["previous"] == "2026-03-09T17:00:00+07:00"
+    assert done.due_at == at(2026, 3, 9, 17)  # finished dossiers keep their history
+    assert not DossierEvent.objects.filter(dossier=done, type="due_recomputed").exists()
+    assert_consistent(open_d)

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from motcua.calendar.engine import WorkCalendar
+from motcua.calendar.holidays_vn import BUILTIN_OVERRIDES, statutory_days
 from motcua.dossiers import clock, lifecycle
 from motcua.dossiers.audit import fast_canonical
 from motcua.dossiers.chain import canonical_bytes
@@ -143,17 +145,19 @@ def test_fast_canonical_equals_canonical_bytes(
 
 # ---- clock -------------------------------------------------------------------------------------
 
-CAL = clock.calendar_for("default")
+# The national calendar without database overrides (pure).
+CAL = WorkCalendar("default", days=BUILTIN_OVERRIDES, base=statutory_days)
 minutes = st.integers(0, 60 * 24 * 40)
 BASE = datetime(2026, 3, 2, 0, 0, tzinfo=clock.TZ)
 
 
 def slow_office_minutes(a: datetime, b: datetime) -> int:
-    """Reference: count office minutes one by one."""
+    """Reference: count office minutes one by one (working day, 07:00–11:30 or 13:30–17:00)."""
     n = 0
-    t = a
+    t = a.astimezone(clock.TZ)
     while t < b:
-        if CAL.office_time(t, t + timedelta(minutes=1)) == timedelta(minutes=1):
+        hm = t.hour * 60 + t.minute
+        if CAL.is_working_day(t.date()) and (7 * 60 <= hm < 11 * 60 + 30 or 13 * 60 + 30 <= hm < 17 * 60):
             n += 1
         t += timedelta(minutes=1)
     return n
