@@ -74,9 +74,6 @@ def test_counter_intake_and_slip_printing(context: Any, live_server: Any, world:
     assert qr_of(slip)["ma_ho_so"] == d.code
 
 
-# Integration gap, not a screen bug: `dossiers.services.published_components` reads
-# `RequiredComponent.code`, which the catalogue model lacks; strict, so the marker must go once fixed.
-@pytest.mark.xfail(strict=True, reason="services.published_components expects RequiredComponent.code")
 def test_counter_intake_with_an_upload(context: Any, live_server: Any, world: dict[str, Any], tmp_path: Path) -> None:
     scan = tmp_path / "to-khai.pdf"
     scan.write_bytes(f.PDF)

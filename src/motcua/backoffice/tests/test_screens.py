@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.exceptions import FieldError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -101,12 +100,6 @@ def test_intake_rejects_a_fake_pdf(world: dict[str, Any]) -> None:
     assert not Dossier.objects.exists()
 
 
-# Integration gap, not a screen bug: `dossiers.services.published_components` reads
-# `RequiredComponent.code`, which the catalogue model (foundation branch) does not have. Strict: once
-# the two branches agree this test passes and the marker must go.
-@pytest.mark.xfail(
-    raises=FieldError, strict=True, reason="services.published_components expects RequiredComponent.code"
-)
 def test_intake_with_a_scan_attaches_it(world: dict[str, Any]) -> None:
     c = client_for(world["clerk"])
     a, b = component_ids()[:2]
