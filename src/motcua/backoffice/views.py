@@ -55,6 +55,11 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+def _mine(user: Any) -> Q:
+    """Dossiers on the official's desk: an open step assigned to them, or they are the main handler."""
+    return Q(handled_by_id=user.pk) | Q(step_runs__assignee_id=user.pk, step_runs__finished_at__isnull=True)
+
+
 @staff_required
 def worklist(request: HttpRequest) -> HttpResponse:
     """The official's worklist: open dossiers in scope, overdue and due-soon first, with filters."""
@@ -67,7 +72,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     elif status in Status.values:
         qs = qs.filter(status=status)
     if request.GET.get("mine"):
-        qs = qs.filter(handled_by_id=request.user.pk)
+        qs = qs.filter(_mine(request.user)).distinct()
     procedure = request.GET.get("procedure", "")
     if procedure:
         qs = qs.filter(procedure__code=procedure)
@@ -89,7 +94,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "open": open_base.count(),
         "overdue": open_base.filter(due_at__lt=now).count(),
         "soon": open_base.filter(due_at__gte=now, due_at__lt=now + DUE_SOON).count(),
-        "mine": open_base.filter(handled_by_id=request.user.pk).count(),
+        "mine": open_base.filter(_mine(request.user)).distinct().count(),
     }
     by_status = dict(base.values_list("status").annotate(n=Count("id")))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -112,6 +117,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "statuses": [(value, label, by_status.get(value, 0)) for value, label in Status.choices],
             "procedures": procedures,
+            "units": access.visible_units(request.user).order_by("code")[:200],
+            "month_start": timezone.localdate().replace(day=1).isoformat(),
+            "today": timezone.localdate().isoformat(),
             "filters": {
                 "status": status,
                 "procedure": procedure,

@@ -149,6 +149,16 @@ def run_tasks(max_tasks: int = 50) -> None:
     ).run()
 
 
+def _guarded(what: str, fn: Callable[..., object], *args: object, reraise: bool) -> None:
+    """A failing periodic duty must not stop message delivery in the long-running loop (it is logged)."""
+    try:
+        fn(*args)
+    except Exception:
+        if reraise:
+            raise
+        log.exception("worker: %s failed; delivery goes on", what)
+
+
 class _Stop:
     requested = False
 
@@ -165,12 +175,12 @@ def run(once: bool = False) -> int:
     tick = _dossier_tick()
     last_tick = 0.0
     while not stop.requested:
-        if not once:
+        if not once and not connection.in_atomic_block:
             close_old_connections()  # a long-running loop must not keep a dead connection
         if tick is not None and (once or time.monotonic() - last_tick >= TICK_EVERY_SECONDS):
-            tick(timezone.now())
             last_tick = time.monotonic()
-        run_tasks()
+            _guarded("dossier duties", tick, timezone.now(), reraise=once)
+        _guarded("queued tasks", run_tasks, reraise=once)
         handled = 0
         while not stop.requested:
             batch = deliver_due()

@@ -185,3 +185,26 @@ def test_stop_needs_evidence(world: dict[str, Any]) -> None:
     assert "Đã dừng giải quyết" in act(leader, d, "stop", reason="Người nộp đề nghị dừng", evidence=evidence)
     d.refresh_from_db()
     assert d.status == "stopped"
+
+
+def test_my_desk_counts_open_steps_assigned_to_me(world: dict[str, Any]) -> None:
+    from motcua.dossiers import services
+
+    mine = f.received(world["clerk"], world["unit"])
+    other = f.received(world["clerk"], world["unit"], name="Lê Văn Đức", id_number="056190009999")
+    services.start_step(world["specialist"], mine)
+    c = client_for(world["specialist"])
+    body = c.get(reverse("backoffice:worklist"), {"mine": "1"}).content.decode()
+    assert reverse("backoffice:dossier", args=[mine.code]) in body
+    assert reverse("backoffice:dossier", args=[other.code]) not in body
+
+
+def test_tracking_book_for_a_period(world: dict[str, Any]) -> None:
+    d = f.received(world["clerk"], world["unit"])
+    c = client_for(world["clerk"])
+    day = timezone.localtime(d.received_at).date().isoformat()
+    response = c.get(reverse("backoffice:tracking_book"), {"unit": "H32.101", "from": day, "to": day})
+    from motcua.backoffice.tests.test_forms_pdf import text_of
+
+    text = text_of(response.content)
+    assert d.code in text and "SỔ THEO DÕI HỒ SƠ" in text

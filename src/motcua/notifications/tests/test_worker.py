@@ -151,3 +151,19 @@ def test_worker_calls_the_dossier_tick_when_present(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(worker, "_dossier_tick", lambda: seen.append)
     worker.run(once=True)
     assert len(seen) == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_periodic_duty_does_not_stop_delivery(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(now: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(worker, "_dossier_tick", lambda: broken)
+    stops = iter([False, True])
+    monkeypatch.setattr(worker._Stop, "requested", property(lambda self: next(stops, True)))
+    _enqueue("k-after-boom")
+    with pytest.raises(RuntimeError):
+        worker.run(once=True)  # --once reports the failure (exit code), the loop below does not
+    stops = iter([False, False, False, True])
+    worker.run(once=False)
+    assert OutboxMessage.objects.get(key="k-after-boom").status == OutboxStatus.SENT
