@@ -14,6 +14,7 @@ urlpatterns = [
     path("book.pdf", views.tracking_book, name="tracking_book"),
     path("d/<str:code>/", views.dossier_detail, name="dossier"),
     path("d/<str:code>/forms/<slug:kind>.pdf", views.form_pdf, name="form_pdf"),
+    path("d/<str:code>/documents/<int:pk>/", views.document_file, name="document"),
 ]
 urlpatterns += [
     path("intake/", views.intake, name="intake"),

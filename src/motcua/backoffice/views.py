@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +21,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from motcua.backoffice import actions, pdf, scoping
+from motcua.backoffice import actions, audit, pdf, scoping
 from motcua.backoffice.forms import IntakeForm
 from motcua.backoffice.pdf.forms import EVENT_LABELS
 from motcua.catalog.models import Procedure
 from motcua.core.text import fold
+from motcua.documents.models import Document
 from motcua.dossiers import services
 from motcua.dossiers.models import Status
 from motcua.dossiers.services import ACTION_LABELS, DossierError
@@ -170,6 +171,7 @@ def explain_due(dossier: Any, events: list[Any]) -> str:
 @staff_required
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = scoping.dossier_or_404(request.user, code)
+    audit.record(request.user, "dossier_page", dossier)
     events = list(dossier.events.select_related("actor").order_by("seq"))
     timeline = [
         {
@@ -294,7 +296,26 @@ def receive(user: Any, data: dict[str, Any], components: list[dict[str, Any]], u
         applicant=applicant,
         idempotency_key=f"counter:{post.get('idempotency_key', '')}" if post.get("idempotency_key") else None,
     )
-    reused = bool(post.get("reuse_from"))
+    reused = bool(post.get("reuse_from")) or bool(post.getlist("reuse_doc"))
+    reusable = Document.objects.filter(
+        pk__in=[int(x) for x in post.getlist("reuse_doc") if x.isdigit()],
+        dossier__in=scoping.dossiers_for(user),
+        kind="component",
+    )
+    published = services.published_components(dossier.procedure)
+    for doc in reusable:
+        if doc.component not in published or dossier.documents.filter(sha256=doc.sha256).exists():
+            continue
+        with doc.file.open("rb") as fh:
+            data_bytes = fh.read()
+        services.attach_document(
+            user,
+            dossier,
+            upload=services.Upload(doc.filename, data_bytes),
+            component=doc.component,
+            digitized=doc.digitized,
+            reused=True,
+        )
     for c in components:
         upload = c["upload"]
         if upload is None or dossier.documents.filter(filename=upload.name).exists():
@@ -325,6 +346,7 @@ def form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     dossier = scoping.dossier_or_404(request.user, code)
     if kind not in pdf.FORMS:
         return HttpResponse(status=404)
+    audit.record(request.user, f"form:{kind}", dossier)
     data = pdf.render(kind, dossier)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-{kind}.pdf"'
@@ -353,9 +375,11 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
             return HttpResponse(_("Không có đơn vị nào trong phạm vi của bạn."), status=404)
         unit = found
     if codes:
-        dates = [timezone.localtime(d.received_at).date() for d in qs]
+        dates = [timezone.localtime(d.received_at).date() for d in qs]  # the selected dossiers' own period
         start, end = (min(dates), max(dates)) if dates else (start, end)
-    data = pdf.render_tracking_book(unit, start, end, qs)
+    rows = list(qs)
+    audit.record_many(request.user, "tracking_book", rows, unit=unit.code, start=str(start), end=str(end))
+    data = pdf.render_tracking_book(unit, start, end, rows)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="so-theo-doi-{unit.code}-{start}-{end}.pdf"'
     return response
@@ -384,9 +408,25 @@ def applicant_lookup(request: HttpRequest) -> HttpResponse:
     earlier = []
     if len(id_number) >= 9:
         earlier = list(
-            scoping.dossiers_for(request.user).filter(applicant_id_number=id_number).order_by("-received_at")[:10]
+            scoping.dossiers_for(request.user)
+            .filter(applicant_id_number=id_number)
+            .prefetch_related("documents")
+            .order_by("-received_at")[:10]
         )
+        audit.record_many(request.user, "applicant_lookup", earlier)
     return render(request, "backoffice/_applicant.html", {"earlier": earlier, "id_number": id_number})
+
+
+@staff_required
+@require_GET
+def document_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """A scan, evidence, notice or result file of a dossier in scope."""
+    dossier = scoping.dossier_or_404(request.user, code)
+    doc = dossier.documents.filter(pk=pk).first()
+    if doc is None:
+        raise Http404(_("Không tìm thấy tài liệu."))
+    audit.record(request.user, "document", dossier, document=doc.pk)
+    return FileResponse(doc.file.open("rb"), content_type=doc.content_type, filename=doc.filename)
 
 
 def home(request: HttpRequest) -> HttpResponse:

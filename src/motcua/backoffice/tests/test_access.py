@@ -14,8 +14,8 @@ from motcua.backoffice.tests import factories as f
 @pytest.fixture
 def world(db: None) -> dict[str, Any]:
     u = f.units()
-    mine = f.dossier(u["a"], code="H32.101-261124-0001")
-    theirs = f.dossier(u["b"], code="H32.110-261124-0001", applicant_name="Phạm Quốc Khánh")
+    mine = f.dossier(u["a"], code="H32.101-260105-0001")
+    theirs = f.dossier(u["b"], code="H32.110-260105-0001", applicant_name="Phạm Quốc Khánh")
     clerk_a = f.user("clerk_a", u["a"], "clerk")
     return {"units": u, "mine": mine, "theirs": theirs, "clerk_a": clerk_a}
 
@@ -102,3 +102,19 @@ def test_procedure_search_is_accent_insensitive(client_a: Client, world: dict[st
     assert "Đăng ký khai sinh" in body
     body = client_a.get(reverse("backoffice:procedure_search"), {"q": "ket hon"}).content.decode()
     assert "Đăng ký khai sinh" not in body
+
+
+def test_other_communes_documents_cannot_be_opened_or_reused(world: dict[str, Any]) -> None:
+    from motcua.dossiers import services
+    from motcua.organizations.models import Membership
+
+    u = world["units"]
+    clerk_b = f.user("clerk_b", u["b"], "clerk")
+    Membership.objects.get_or_create(user=clerk_b, unit=u["b"], role="clerk")
+    theirs = f.received(clerk_b, u["b"])
+    doc = services.attach_document(clerk_b, theirs, upload=services.Upload("cs.pdf", f.PDF), component="2")
+    c = Client()
+    c.force_login(world["clerk_a"])
+    assert c.get(reverse("backoffice:document", args=[theirs.code, doc.pk])).status_code == 404
+    # Asking for it by id on one's own dossier does not work either.
+    assert c.get(reverse("backoffice:document", args=[world["mine"].code, doc.pk])).status_code == 404

@@ -208,3 +208,39 @@ def test_tracking_book_for_a_period(world: dict[str, Any]) -> None:
 
     text = text_of(response.content)
     assert d.code in text and "SỔ THEO DÕI HỒ SƠ" in text
+
+
+def test_reads_of_personal_data_are_audited(world: dict[str, Any]) -> None:
+    from motcua.backoffice.models import PersonalDataRead
+
+    d = f.received(world["clerk"], world["unit"])
+    c = client_for(world["specialist"])
+    c.get(reverse("backoffice:dossier", args=[d.code]))
+    c.get(reverse("backoffice:form_pdf", args=[d.code, "receipt"]))
+    reads = list(
+        PersonalDataRead.objects.filter(user=world["specialist"]).order_by("at").values_list("what", "dossier")
+    )
+    assert reads == [("dossier_page", d.pk), ("form:receipt", d.pk)]
+
+
+def test_earlier_documents_are_reused_at_intake(world: dict[str, Any]) -> None:
+    c = client_for(world["clerk"])
+    a, b = component_ids()[:2]
+    scan = SimpleUploadedFile("giay-chung-sinh.pdf", f.PDF, content_type="application/pdf")
+    c.post(reverse("backoffice:intake"), {**intake_post(**{f"component_{a}": "on"}), f"file_{b}": scan})
+    first = Dossier.objects.get()
+    doc = first.documents.get()
+    lookup = c.get(reverse("backoffice:applicant_lookup"), {"applicant_id_number": "056190001234"}).content.decode()
+    assert f'name="reuse_doc" value="{doc.pk}"' in lookup
+    response = c.post(
+        reverse("backoffice:intake"),
+        {**intake_post(idempotency_key="k-2", **{f"component_{a}": "on", f"component_{b}": "on"}), "reuse_doc": doc.pk},
+    )
+    assert response.status_code == 302
+    second = Dossier.objects.exclude(pk=first.pk).get()
+    copy = second.documents.get()
+    assert (copy.sha256, copy.reused, copy.component) == (doc.sha256, True, doc.component)
+    second.refresh_from_db()
+    assert second.reused
+    served = c.get(reverse("backoffice:document", args=[second.code, copy.pk]))
+    assert b"".join(served.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
