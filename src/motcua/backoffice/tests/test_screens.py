@@ -244,3 +244,10 @@ def test_earlier_documents_are_reused_at_intake(world: dict[str, Any]) -> None:
     assert second.reused
     served = c.get(reverse("backoffice:document", args=[second.code, copy.pk]))
     assert b"".join(served.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+
+
+def test_screens_have_an_english_catalogue(world: dict[str, Any]) -> None:
+    page = Client().get(reverse("backoffice:login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sign in to the one-stop system" in page
+    page = Client().get(reverse("backoffice:login"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Đăng nhập hệ thống Một cửa" in page
