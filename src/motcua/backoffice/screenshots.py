@@ -26,6 +26,7 @@ SHOTS = [
     ("05-dossier-timeline.png", "Trang hồ sơ (cuộn xuống): quá trình xử lý và trạng thái gửi thông báo"),
     ("06-apology-approval.png", "Lãnh đạo duyệt văn bản xin lỗi và hẹn lại ngày trả kết quả"),
     ("07-receipt-slip.png", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF A5, mã QR)"),
+    ("08-dossier-tablet.png", "Trang hồ sơ trên máy tính bảng (820×1180, một cột)"),
 ]
 
 
@@ -178,6 +179,13 @@ def main(argv: list[str] | None = None) -> int:
             page.get_by_role("button", name="Duyệt và gửi người dân").scroll_into_view_if_needed()
             page.screenshot(path=str(out / SHOTS[5][0]))
 
+            tablet = browser.new_context(viewport={"width": 820, "height": 1180}, locale="vi-VN")
+            tablet.add_cookies(ctx.cookies())  # type: ignore[arg-type]
+            tpage = tablet.new_page()
+            tpage.goto(f"{url}/backoffice/d/{data['main']}/")
+            tpage.screenshot(path=str(out / SHOTS[7][0]))
+            tablet.close()
+
             pdf = ctx.request.get(f"{url}/backoffice/d/{data['main']}/forms/receipt.pdf").body()
             browser.close()
         server.terminate()
@@ -199,7 +207,12 @@ def main(argv: list[str] | None = None) -> int:
             ],
             check=True,
         )
-    readme = ["# Back-office screens", "", "Taken at 1366×768 by `python -m motcua.backoffice.screenshots`.", ""]
+    readme = [
+        "# Back-office screens",
+        "",
+        "Taken at 1366×768 (one tablet view) by `python -m motcua.backoffice.screenshots`.",
+        "",
+    ]
     readme += [f"- [{name}]({name}): {caption}" for name, caption in SHOTS]
     (out / "README.md").write_text("\n".join(readme) + "\n", encoding="utf-8")
     print(f"wrote {len(SHOTS)} screenshots to {out}", file=sys.stderr)

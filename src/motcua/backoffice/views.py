@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.backoffice import actions, audit, pdf, scoping
@@ -37,6 +38,18 @@ from motcua.organizations.models import Role, Unit
 LOGIN = "backoffice:login"
 OPEN_STATUSES = [Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.AWAITING_FEE, Status.SUBMITTED]
 DUE_SOON = timedelta(days=2)
+MESSAGE_LABELS = {
+    "receipt": _lazy("Tiếp nhận, hẹn trả"),
+    "supplement_request": _lazy("Yêu cầu bổ sung"),
+    "apology": _lazy("Xin lỗi, hẹn lại"),
+    "result_ready": _lazy("Có kết quả"),
+    "refusal": _lazy("Từ chối"),
+    "stop_notice": _lazy("Dừng giải quyết"),
+    "early_return": _lazy("Trả kết quả sớm"),
+    "early_return_notice": _lazy("Trả kết quả sớm"),
+    "closed": _lazy("Đóng hồ sơ"),
+    "fee_request": _lazy("Nộp phí, lệ phí"),
+}
 
 
 class LoginView(auth_views.LoginView):
@@ -198,7 +211,10 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "forms": forms,
             "steps": dossier.step_runs.select_related("unit", "assignee").order_by("event_seq"),
             "documents": dossier.documents.order_by("event_seq"),
-            "outbox": OutboxMessage.objects.filter(dossier=dossier).order_by("created_at"),
+            "outbox": [
+                {"m": m, "label": MESSAGE_LABELS.get(m.template, m.template)}
+                for m in OutboxMessage.objects.filter(dossier=dossier).order_by("created_at")
+            ],
             "due_explained": explain_due(dossier, events),
             "actions": actions.offered(dossier, roles_unit, roles_receiving),
             "now": timezone.now(),

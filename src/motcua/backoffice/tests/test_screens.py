@@ -251,3 +251,15 @@ def test_screens_have_an_english_catalogue(world: dict[str, Any]) -> None:
     assert "Sign in to the one-stop system" in page
     page = Client().get(reverse("backoffice:login"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Đăng nhập hệ thống Một cửa" in page
+
+
+def test_dossier_page_shows_delivery_status_including_failures(world: dict[str, Any]) -> None:
+    from motcua.notifications.worker import run
+
+    d = f.received(world["clerk"], world["unit"], phone="", email="khong-hop-le")
+    OutboxMessage.objects.filter(dossier=d).update(recipient="khong-hop-le", channel="email")
+    run(once=True)
+    page = client_for(world["clerk"]).get(reverse("backoffice:dossier", args=[d.code])).content.decode()
+    assert "Tiếp nhận, hẹn trả" in page
+    assert "Gửi thất bại" in page
+    assert "không hợp lệ" in page
