@@ -76,3 +76,19 @@ def test_sigkill_mid_delivery_loses_nothing_and_sends_nothing_twice() -> None:
     per_key = dict(SimulatedDelivery.objects.values_list("idempotency_key").annotate(n=Count("id")))
     assert set(per_key) == set(OutboxMessage.objects.values_list("key", flat=True))
     assert set(per_key.values()) == {1}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_claim_the_same_message() -> None:
+    with transaction.atomic():
+        for i in range(N):
+            enqueue(key=f"pair-{i}", channel="sms", recipient=f"09{i:08d}", template="receipt", context={})
+    workers = [_worker("--once", delay_ms=1) for _ in range(2)]
+    for w in workers:
+        _, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err.decode()
+    assert OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() == N
+    # Without a crash every message reaches the provider exactly once: no row was claimed twice.
+    assert SimulatedDelivery.objects.count() == N
+    assert set(SimulatedDelivery.objects.values_list("requests", flat=True)) == {1}
