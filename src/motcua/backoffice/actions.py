@@ -7,7 +7,7 @@ services check both again, so a forged POST gets the same refusal as a hidden bu
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,8 @@ class Field:
     type: str = "text"
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
+    # Choices that depend on the dossier (e.g. who may take the next step).
+    choices_for: Callable[[Dossier], tuple[tuple[str, str], ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,48 @@ def _pending_apology(d: Dossier) -> bool:
     return services.state_of(d).pending_apology is not None
 
 
+def _next_step(d: Dossier) -> Any:
+    """The process step after the one now open (None without a pinned process or at the end)."""
+    from motcua.catalog.models import ProcessStep
+
+    current = StepRun.objects.filter(dossier=d, finished_at__isnull=True).order_by("-order").first()
+    if current is None or d.process_definition_id is None:
+        return None
+    return (
+        ProcessStep.objects.filter(definition_id=d.process_definition_id, order__gt=current.order)
+        .select_related("unit")
+        .order_by("order")
+        .first()
+    )
+
+
+def _candidates(d: Dossier) -> list[Any]:
+    """Officials holding the next step's role in its unit."""
+    from motcua.organizations.models import Membership
+
+    step = _next_step(d)
+    if step is None:
+        return []
+    roles = [step.role] if step.role else [Role.SPECIALIST, Role.LEADER]
+    members = Membership.objects.filter(unit=step.unit or d.unit, role__in=roles, active=True).select_related("user")
+    return sorted({m.user for m in members}, key=lambda u: u.get_full_name() or u.get_username())
+
+
+def _assignee_choices(d: Dossier) -> tuple[tuple[str, str], ...]:
+    people = tuple((str(u.pk), u.get_full_name() or u.get_username()) for u in _candidates(d))
+    return (("", "— Không chỉ định —"), *people)
+
+
+def _assignee(d: Dossier, data: QueryDict) -> Any:
+    raw = (data.get("assignee") or "").strip()
+    if not raw:
+        return None
+    chosen = next((u for u in _candidates(d) if str(u.pk) == raw), None)
+    if chosen is None:
+        raise InputError("Người nhận bước tiếp theo không có vai trò phù hợp.")
+    return chosen
+
+
 def _version(v: int | None) -> dict[str, Any]:
     return {"expected_version": v} if v else {}
 
@@ -136,9 +180,12 @@ ACTIONS: list[Action] = [
         "step_completed",
         frozenset(PROCESSORS),
         lambda u, d, data, files, v: services.forward(
-            u, d, note=_text(data, "note", "Ý kiến", required=False), **_version(v)
+            u, d, assignee=_assignee(d, data), note=_text(data, "note", "Ý kiến", required=False), **_version(v)
         ),
-        fields=(Field("note", "Ý kiến khi chuyển", "textarea", required=False),),
+        fields=(
+            Field("assignee", "Chuyển cho", "select", required=False, choices_for=_assignee_choices),
+            Field("note", "Ý kiến khi chuyển", "textarea", required=False),
+        ),
         when=lambda d: _open_step(d) and d.process_definition_id is not None,
         done="Đã chuyển hồ sơ sang bước tiếp theo.",
     ),
@@ -292,8 +339,12 @@ BY_NAME = {a.name: a for a in ACTIONS}
 def offered(d: Dossier, roles_unit: set[str], roles_receiving: set[str]) -> list[Action]:
     """Actions the lifecycle allows now and the user's roles could perform."""
     events = set(lifecycle.available(d.status))
-    return [
+    found = [
         a
         for a in ACTIONS
         if a.event in events and a.roles & (roles_receiving if a.on_receiving_unit else roles_unit) and a.when(d)
+    ]
+    return [
+        replace(a, fields=tuple(replace(f, choices=f.choices_for(d)) if f.choices_for else f for f in a.fields))
+        for a in found
     ]

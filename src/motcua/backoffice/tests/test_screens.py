@@ -263,3 +263,20 @@ def test_dossier_page_shows_delivery_status_including_failures(world: dict[str, 
     assert "Tiếp nhận, hẹn trả" in page
     assert "Gửi thất bại" in page
     assert "không hợp lệ" in page
+
+
+def test_forwarding_to_a_chosen_official(world: dict[str, Any]) -> None:
+    from motcua.organizations.models import Membership
+
+    other_leader = f.user("phuong", world["unit"], "leader")
+    d = f.received(world["clerk"], world["unit"])
+    specialist = client_for(world["specialist"])
+    act(specialist, d, "start_step")
+    page = specialist.get(reverse("backoffice:dossier", args=[d.code])).content.decode()
+    assert f'<option value="{other_leader.pk}">phuong</option>' in page
+    assert f'<option value="{world["clerk"].pk}">' not in page  # a clerk cannot take the approval step
+    assert "không có vai trò phù hợp" in act(specialist, d, "forward", assignee=world["clerk"].pk)
+    act(specialist, d, "forward", assignee=other_leader.pk)
+    run = d.step_runs.get(order=2)
+    assert run.assignee == other_leader
+    assert Membership.objects.filter(user=other_leader, role="leader").exists()
