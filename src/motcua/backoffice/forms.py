@@ -58,9 +58,13 @@ class IntakeForm(forms.Form):
             raise forms.ValidationError("Thủ tục không tồn tại hoặc đã ngừng áp dụng.")
         return proc
 
-    def components(self, data: Any, files: Any) -> tuple[list[dict[str, Any]], list[str]]:
-        """The checklist as ticked at the counter, with uploads; errors for missing mandatory items."""
+    def components(
+        self, data: Any, files: Any, reused: set[str] | None = None
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The checklist as ticked at the counter, with uploads; errors for missing mandatory items and
+        for components the catalogue says must be digitised but have neither a scan nor a reused copy."""
         proc: Procedure = self.cleaned_data["procedure"]
+        reused = reused or set()
         rows, errors = [], []
         for c in proc.components.order_by("order"):
             ticked = data.get(f"component_{c.pk}") == "on"
@@ -71,10 +75,12 @@ class IntakeForm(forms.Form):
                 except forms.ValidationError as exc:
                     errors.extend(exc.messages)
                 ticked = True
+            code = str((c.extra or {}).get("code") or c.order)
             if c.mandatory and c.kind != "present" and not ticked:
                 errors.append(f"Thiếu thành phần bắt buộc: {c.name[:80]}")
+            elif ticked and c.digitisation_required and upload is None and code not in reused:
+                errors.append(f"Thành phần phải số hóa, cần tải bản quét: {c.name[:80]}")
             if ticked:
-                code = str((c.extra or {}).get("code") or c.order)
                 rows.append({"code": code, "name": c.name, "copies": c.copies, "upload": upload})
         return rows, errors
 

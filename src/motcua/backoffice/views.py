@@ -267,7 +267,13 @@ def intake(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             chosen = form.cleaned_data["procedure"]
-            components, extra_errors = form.components(request.POST, request.FILES)
+            reused = set(
+                Document.objects.filter(
+                    pk__in=[int(x) for x in request.POST.getlist("reuse_doc") if x.isdigit()],
+                    dossier__in=scoping.dossiers_for(request.user),
+                ).values_list("component", flat=True)
+            )
+            components, extra_errors = form.components(request.POST, request.FILES, reused)
             unit = next((u for u in units if u.code == request.POST.get("unit")), units[0])
             if not extra_errors:
                 try:

@@ -280,3 +280,17 @@ def test_forwarding_to_a_chosen_official(world: dict[str, Any]) -> None:
     run = d.step_runs.get(order=2)
     assert run.assignee == other_leader
     assert Membership.objects.filter(user=other_leader, role="leader").exists()
+
+
+def test_components_that_must_be_digitised_need_a_scan(world: dict[str, Any]) -> None:
+    from motcua.catalog.models import RequiredComponent
+
+    RequiredComponent.objects.filter(procedure=f.procedure(), order=2).update(digitisation_required=True)
+    c = client_for(world["clerk"])
+    a, b = component_ids()[:2]
+    text = c.post(reverse("backoffice:intake"), intake_post(**{f"component_{a}": "on", f"component_{b}": "on"})).content
+    assert "Thành phần phải số hóa, cần tải bản quét: Giấy chứng sinh" in text.decode()
+    assert not Dossier.objects.exists()
+    scan = SimpleUploadedFile("cs.png", f.PNG, content_type="image/png")
+    response = c.post(reverse("backoffice:intake"), {**intake_post(**{f"component_{a}": "on"}), f"file_{b}": scan})
+    assert response.status_code == 302
