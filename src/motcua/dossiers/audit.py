@@ -27,21 +27,43 @@ from motcua.dossiers.lifecycle import IllegalTransition
 from motcua.dossiers.models import Dossier, DossierEvent
 
 _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
+_quote: Any = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
 
 def fast_canonical(code: str, seq: int, type_: str, actor_id: int | None, at_utc: str, payload: Any) -> bytes:
     """Same bytes as `chain.canonical_bytes` (tested), assembled without re-encoding the whole document."""
+    return _assemble(_quote(code), seq, _quote(type_), actor_id, at_utc, payload)
+
+
+def _assemble(code_json: str, seq: int, type_json: str, actor_id: int | None, at_utc: str, payload: Any) -> bytes:
     actor = "null" if actor_id is None else str(int(actor_id))
     return (
-        f'{{"actor":{actor},"at":"{at_utc}","dossier":{_dumps(code)},"payload":{_dumps(payload)},'
-        f'"seq":{int(seq)},"type":{_dumps(type_)}}}'
+        f'{{"actor":{actor},"at":"{at_utc}","dossier":{code_json},"payload":{_dumps(payload)},'
+        f'"seq":{int(seq)},"type":{type_json}}}'
     ).encode()
 
 
-def _at(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+TIME_FIELDS = ("received_at", "due_at", "appointment_at", "finished_at", "returned_at")
+JSON_FIELDS = ("clock_state", "current_steps")
+
+
+def _utc_text(column: str) -> str:
+    """SQL giving a timestamp column as canonical UTC text `YYYY-MM-DDTHH:MM:SS.ffffff+00:00` (NULL stays NULL)."""
+    if connection.vendor == "postgresql":
+        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+    # SQLite stores naive UTC text, without the fraction when it is zero.
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL WHEN length({column}) = 19 "
+        f"THEN replace({column}, ' ', 'T') || '.000000+00:00' ELSE replace({column}, ' ', 'T') || '+00:00' END"
+    )
+
+
+def _json_text(column: str) -> str:
+    return f"{column}::text" if connection.vendor == "postgresql" else column
+
+
+def _utc(t: datetime | None) -> str | None:
+    return None if t is None else t.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass
@@ -81,21 +103,40 @@ class Report:
         }
 
 
+def _stream(sql: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
+    with connection.chunked_cursor() as cur:
+        cur.execute(sql, params)
+        while True:
+            rows = cur.fetchmany(10000)
+            if not rows:
+                return
+            yield from rows
+
+
 def _event_rows(dossier_ids: list[int] | None) -> Iterator[tuple[Any, ...]]:
     table = DossierEvent._meta.db_table
-    sql = f"SELECT dossier_id, seq, type, actor_id, at, payload, prev_hash, hash FROM {table}"
+    sql = (
+        f"SELECT dossier_id, seq, type, actor_id, {_utc_text('at')}, {_json_text('payload')}, prev_hash, hash "
+        f"FROM {table}"
+    )
     params: list[Any] = []
     if dossier_ids is not None:
         sql += f" WHERE dossier_id IN ({','.join(['%s'] * len(dossier_ids))})"
         params = list(dossier_ids)
-    sql += " ORDER BY dossier_id, seq"
-    with connection.chunked_cursor() as cur:
-        cur.execute(sql, params)
-        while True:
-            rows = cur.fetchmany(5000)
-            if not rows:
-                return
-            yield from rows
+    return _stream(sql + " ORDER BY dossier_id, seq", params)
+
+
+def _dossier_rows(code: str | None) -> Iterator[dict[str, Any]]:
+    """Dossier rows with the cached columns, times as canonical UTC text and JSON as text (no per-value converters)."""
+    names = ["id", "code", "event_count", "last_event_hash", *CACHED_FIELDS]
+    exprs = [_utc_text(n) if n in TIME_FIELDS else _json_text(n) if n in JSON_FIELDS else n for n in names]
+    sql = f"SELECT {', '.join(exprs)} FROM {Dossier._meta.db_table}"
+    params: list[Any] = []
+    if code is not None:
+        sql += " WHERE code = %s"
+        params = [code]
+    for row in _stream(sql + " ORDER BY id", params):
+        yield dict(zip(names, row, strict=True))
 
 
 def _compare(row: dict[str, Any], state: State) -> dict[str, Any]:
@@ -104,6 +145,10 @@ def _compare(row: dict[str, Any], state: State) -> dict[str, Any]:
         if name == "due_at" and state.due_unverified:
             continue  # imported history whose source line had no due time (computed at import)
         cached, derived = row[name], getattr(state, name)
+        if name in TIME_FIELDS:
+            derived = _utc(derived)
+        elif name in JSON_FIELDS:
+            cached = json.loads(cached) if isinstance(cached, str) else cached
         if cached != derived:
             diff[name] = {"cached": cached, "derived": derived}
     return diff
@@ -111,17 +156,15 @@ def _compare(row: dict[str, Any], state: State) -> dict[str, Any]:
 
 def verify(code: str | None = None, *, stop_at_first: bool = True, check_state: bool = True) -> Report:
     report = Report()
-    dossiers = Dossier.objects.order_by("id")
-    if code is not None:
-        dossiers = dossiers.filter(code=code)
-    columns = ("id", "code", "event_count", "last_event_hash", *CACHED_FIELDS)
-    ids = None if code is None else list(dossiers.values_list("id", flat=True))
+    ids = None if code is None else list(Dossier.objects.filter(code=code).values_list("id", flat=True))
     events = _event_rows(ids)
     pending = next(events, None)
     sha256 = hashlib.sha256
     loads = json.loads
+    parse = datetime.fromisoformat
+    type_json: dict[str, str] = {}
 
-    for row in dossiers.values(*columns).iterator(chunk_size=2000):
+    for row in _dossier_rows(code):
         report.dossiers += 1
         dossier_id, dossier_code = row["id"], row["code"]
         # Events of dossiers that no longer exist (or sort before this one) are orphans.
@@ -130,19 +173,19 @@ def verify(code: str | None = None, *, stop_at_first: bool = True, check_state: 
             if stop_at_first:
                 return report
             pending = next(events, None)
+        code_json = _quote(dossier_code)
         running = GENESIS
         expected_seq = 1
         state = State()
         problem: Problem | None = None
         while pending is not None and pending[0] == dossier_id:
-            _, seq, type_, actor_id, at, payload, prev_hash, stored = pending
+            _, seq, type_, actor_id, at_utc, payload, prev_hash, stored = pending
             report.events += 1
             if problem is None:
                 if isinstance(payload, str):
                     payload = loads(payload)
-                at_dt = _at(at)
-                at_utc = at_dt.astimezone(UTC).isoformat(timespec="microseconds")
-                data = fast_canonical(dossier_code, seq, type_, actor_id, at_utc, payload)
+                tj = type_json.get(type_) or type_json.setdefault(type_, _quote(type_))
+                data = _assemble(code_json, seq, tj, actor_id, at_utc, payload)
                 digest = sha256(running.encode("ascii") + data).hexdigest()
                 if seq != expected_seq:
                     reason = "missing event (deleted)" if seq > expected_seq else "unexpected event (inserted)"
@@ -153,7 +196,7 @@ def verify(code: str | None = None, *, stop_at_first: bool = True, check_state: 
                     problem = Problem(dossier_code, seq, "event altered: hash does not match its content")
                 elif check_state:
                     try:
-                        apply_event(state, type_, at_dt, payload)
+                        apply_event(state, type_, parse(at_utc), payload)
                     except IllegalTransition:
                         problem = Problem(dossier_code, seq, f"illegal transition {type_} from {state.status}")
                 running = stored

@@ -13,6 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.chain import GENESIS
+from motcua.dossiers.lifecycle import TRANSITIONS
+
+EVENT_TYPES = sorted([*TRANSITIONS, "imported"])
 
 
 class Status(models.TextChoices):
@@ -207,7 +210,12 @@ class DossierEvent(models.Model):
         verbose_name = _("sự kiện hồ sơ")
         verbose_name_plural = _("sự kiện hồ sơ")
         ordering = ["dossier", "seq"]
-        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_event_seq_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_event_seq_unique"),
+            models.CheckConstraint(condition=models.Q(seq__gte=1), name="dossier_event_seq_positive"),
+            # The lifecycle's event types (dossiers.lifecycle.TRANSITIONS) plus the history import's.
+            models.CheckConstraint(condition=models.Q(type__in=EVENT_TYPES), name="dossier_event_type_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.type}"

@@ -222,10 +222,15 @@ def _append(
     payload: dict[str, Any],
     *,
     state: State | None = None,
-    before: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
     new: bool = False,
 ) -> DossierEvent:
-    """Append one event to a locked (or new) dossier, refresh its cached state and notify listeners."""
+    """Append one event to a locked (or new) dossier, refresh its cached state and notify listeners.
+
+    `changes` are other columns the same operation sets (fee, flags); they are saved with the
+    cached state so `dossier_state_changed` receivers see the final row.
+    """
+    before = None if new else _snapshot(d)
     state = state if state is not None else _state(d)
     status_before = state.status
     if not lifecycle.allowed(status_before, type_):
@@ -247,7 +252,7 @@ def _append(
         hash=digest,
     )
     d.last_event_hash, d.event_count = digest, seq
-    for name, value in state.cached().items():
+    for name, value in {**(changes or {}), **state.cached()}.items():
         setattr(d, name, value)
     if new:
         d.save(force_insert=True)
@@ -256,7 +261,7 @@ def _append(
         d.save()
     event.dossier = d
     event.save(force_insert=True)
-    dossier_state_changed.send(sender=Dossier, dossier=d, before=None if new else before)
+    dossier_state_changed.send(sender=Dossier, dossier=d, before=before)
     return event
 
 
@@ -458,8 +463,13 @@ def _received_payload(d: Dossier, received_at: datetime, deadline: clock.Deadlin
 
 
 def _after_receipt(d: Dossier, at: datetime, seq: int) -> None:
+    """Duties and the receipt message of a dossier just received (its duties are new: one INSERT)."""
     cal = _calendar(d)
     assert d.due_at is not None
+    duties = [
+        Duty(dossier=d, kind=DutyKind.RESOLUTION, due_at=d.due_at),
+        Duty(dossier=d, kind=DutyKind.APOLOGY, due_at=apology_deadline(cal, d.due_at)),
+    ]
     if d.channel != Channel.ONLINE:
         # Decree 118 art. 18: a paper dossier reaches the competent agency the same working day,
         # or the next working morning when received after 15:00.
@@ -469,9 +479,8 @@ def _after_receipt(d: Dossier, at: datetime, seq: int) -> None:
         else:
             next_morning = cal.official_receipt(datetime.combine(clock.local_date(at), time(23, 59), clock.TZ))
             transfer_due = cal.advance(next_morning, timedelta(hours=4, minutes=30))
-        _duty(d, DutyKind.PAPER_TRANSFER, transfer_due)
-    _duty(d, DutyKind.RESOLUTION, d.due_at)
-    _duty(d, DutyKind.APOLOGY, apology_deadline(cal, d.due_at))
+        duties.append(Duty(dossier=d, kind=DutyKind.PAPER_TRANSFER, due_at=transfer_due))
+    Duty.objects.bulk_create(duties)
     _notify(d, "receipt", seq, {"due_at": clock.iso(d.due_at), "appointment_at": clock.iso(d.appointment_at)})
 
 
@@ -563,7 +572,7 @@ def accept_online(
     with transaction.atomic():
         d = _lock(dossier, expected_version)
         _check_role(actor, _receiving(d), Role.CLERK, Role.LEADER)
-        event = _append(d, "received", actor, at, _received_payload(d, at), before=_snapshot(d))
+        event = _append(d, "received", actor, at, _received_payload(d, at))
         _meet(d, [DutyKind.ONLINE_ACCEPT], at)
         _after_receipt(d, at, event.seq)
         return d
@@ -589,7 +598,7 @@ def refuse_intake(
         with transaction.atomic():
             d = _lock(dossier)
             _check_role(actor, _receiving(d), Role.CLERK, Role.LEADER)
-            event = _append(d, "refused", actor, at, {"reason": reason}, before=_snapshot(d))
+            event = _append(d, "refused", actor, at, {"reason": reason})
             _meet(d, [DutyKind.ONLINE_ACCEPT], at)
             _notify(d, "refusal", event.seq, {"reason": reason})
             return d
@@ -693,7 +702,7 @@ def _start_step(
         "assignee": getattr(who, "pk", None),
         "due_at": clock.iso(due),
     }
-    event = _append(d, "step_started", actor, at, {"step": step_info, "seq": d.event_count + 1}, before=_snapshot(d))
+    event = _append(d, "step_started", actor, at, {"step": step_info, "seq": d.event_count + 1})
     _meet(d, [DutyKind.PAPER_TRANSFER], at)
     return StepRun.objects.create(
         dossier=d,
@@ -740,7 +749,6 @@ def _complete_step(actor: Any, d: Dossier, *, order: int | None, note: str, at: 
         actor,
         at,
         {"started_seq": run.event_seq, "order": run.order, "outcome": outcome, "note": note},
-        before=_snapshot(d),
     )
     run.finished_at, run.outcome = at, outcome
     run.save(update_fields=["finished_at", "outcome"])
@@ -816,7 +824,7 @@ def request_supplement(
         if notice is not None:
             doc = _store(d, notice, kind=Kind.NOTICE, component="supplement_request", actor=actor, at=at, seq=seq)
             payload["notice"] = _doc_payload(doc)
-        event = _append(d, "supplement_requested", actor, at, payload, state=state, before=_snapshot(d))
+        event = _append(d, "supplement_requested", actor, at, payload, state=state)
         _meet(d, [DutyKind.ONLINE_ACCEPT], at)
         if regime.supplement_timeout_days is not None:
             _duty(d, DutyKind.SUPPLEMENT_TIMEOUT, at + timedelta(days=regime.supplement_timeout_days))
@@ -850,7 +858,7 @@ def supply_supplement(
             payload["due_at"] = clock.iso(due)
             if not state.clock_state.get("extensions"):
                 payload["appointment_at"] = clock.iso(due)
-        _append(d, "supplement_supplied", actor, at, payload, state=state, before=_snapshot(d))
+        _append(d, "supplement_supplied", actor, at, payload, state=state)
         _meet(d, [DutyKind.SUPPLEMENT_TIMEOUT], at)
         if d.due_at is not None and "due_at" in payload:
             _duty(d, DutyKind.RESOLUTION, d.due_at)
@@ -874,7 +882,7 @@ def close_unsupplemented(actor: Any, dossier: Dossier | int, *, now: datetime | 
                 _("Chưa hết %(n)s ngày chờ bổ sung; chưa được đóng hồ sơ.") % {"n": regime.supplement_timeout_days},
                 "supplement_wait_not_over",
             )
-        event = _append(d, "closed", actor, at, {"reason": "supplement_timeout"}, state=state, before=_snapshot(d))
+        event = _append(d, "closed", actor, at, {"reason": "supplement_timeout"}, state=state)
         _meet(d, [DutyKind.SUPPLEMENT_TIMEOUT, DutyKind.RESOLUTION, DutyKind.APOLOGY], at)
         _notify(d, "closed", event.seq, {})
         return d
@@ -900,9 +908,9 @@ def request_fee(
     with transaction.atomic():
         d = _lock(dossier, expected_version)
         _check_role(actor, d.unit, *STAFF)
-        event = _append(d, "fee_requested", actor, at, {"amount": int(amount), "note": note}, before=_snapshot(d))
-        d.fee_amount = int(amount)
-        d.save(update_fields=["fee_amount"])
+        event = _append(
+            d, "fee_requested", actor, at, {"amount": int(amount), "note": note}, changes={"fee_amount": int(amount)}
+        )
         _notify(d, "fee_request", event.seq, {"amount": int(amount)})
         return d
 
@@ -934,10 +942,8 @@ def confirm_fee(
         if state.status != Status.AWAITING_FEE:
             raise _illegal(d, "fee_confirmed", state.status)
         payload = {**_resume_payload(d, state, at), "paid_online": paid_online, "reference": reference}
-        _append(d, "fee_confirmed", actor, at, payload, state=state, before=_snapshot(d))
-        if paid_online:
-            d.paid_online = True
-            d.save(update_fields=["paid_online"])
+        changes = {"paid_online": True} if paid_online else {}
+        _append(d, "fee_confirmed", actor, at, payload, state=state, changes=changes)
         _refresh_due_duties(d)
         return d
 
@@ -969,7 +975,6 @@ def pause_clock(
             at,
             {"reason": reason, "evidence": _doc_payload(doc)},
             state=state,
-            before=_snapshot(d),
         )
         return d
 
@@ -982,7 +987,7 @@ def resume_clock(actor: Any, dossier: Dossier | int, *, now: datetime | None = N
         state = _state(d)
         if state.clock_state.get("reason") != "pause":
             raise _illegal(d, "clock_resumed", state.status)
-        _append(d, "clock_resumed", actor, at, _resume_payload(d, state, at), state=state, before=_snapshot(d))
+        _append(d, "clock_resumed", actor, at, _resume_payload(d, state, at), state=state)
         _refresh_due_duties(d)
         return d
 
@@ -1015,9 +1020,7 @@ def stop_dossier(
         if not lifecycle.allowed(state.status, "stopped"):
             raise _illegal(d, "stopped", state.status)
         doc = _store(d, evidence, kind=Kind.EVIDENCE, component="stop", actor=actor, at=at, seq=d.event_count + 1)
-        event = _append(
-            d, "stopped", actor, at, {"reason": reason, "evidence": _doc_payload(doc)}, state=state, before=_snapshot(d)
-        )
+        event = _append(d, "stopped", actor, at, {"reason": reason, "evidence": _doc_payload(doc)}, state=state)
         _close_steps(d, at)
         _meet(d, [k.value for k in DutyKind], at)
         _notify(d, "stop_notice", event.seq, {"reason": reason})
@@ -1036,7 +1039,7 @@ def withdraw(
     with transaction.atomic():
         d = _lock(dossier)
         _check_role(actor, _receiving(d), Role.CLERK, Role.LEADER, dossier=d, applicant_ok=True)
-        _append(d, "withdrawn", actor, at, {"reason": reason}, before=_snapshot(d))
+        _append(d, "withdrawn", actor, at, {"reason": reason})
         _close_steps(d, at)
         _meet(d, [k.value for k in DutyKind], at)
         return d
@@ -1090,7 +1093,7 @@ def record_apology(
         if letter is not None:
             doc = _store(d, letter, kind=Kind.NOTICE, component="form04", actor=actor, at=at, seq=d.event_count + 1)
             payload["letter"] = _doc_payload(doc)
-        _append(d, "apology_recorded", actor, at, payload, state=state, before=_snapshot(d))
+        _append(d, "apology_recorded", actor, at, payload, state=state)
         _meet(d, [DutyKind.APOLOGY], at)
         return d
 
@@ -1108,7 +1111,7 @@ def approve_apology(
             raise DossierError(_("Không có văn bản xin lỗi nào chờ duyệt."), "no_pending_apology")
         pending = state.pending_apology
         payload = {"reason": pending["reason"], "new_appointment_at": pending["new_appointment_at"]}
-        event = _append(d, "apology_approved", actor, at, payload, state=state, before=_snapshot(d))
+        event = _append(d, "apology_approved", actor, at, payload, state=state)
         _notify(
             d,
             "apology",
@@ -1146,10 +1149,8 @@ def finish_dossier(
             )
         state = _state(d)
         outcome = clock.classify_outcome(state.due_at, at) if state.due_at else "on_time"
-        event = _append(d, "finished", actor, at, {"outcome": outcome, "note": note}, state=state, before=_snapshot(d))
-        if getattr(actor, "pk", None):
-            d.handled_by = actor
-            d.save(update_fields=["handled_by"])
+        changes = {"handled_by": actor} if getattr(actor, "pk", None) else {}
+        event = _append(d, "finished", actor, at, {"outcome": outcome, "note": note}, state=state, changes=changes)
         _meet(d, [DutyKind.RESOLUTION, DutyKind.APOLOGY], at)
         _notify(d, "result_ready", event.seq, {"appointment_at": clock.iso(d.appointment_at)})
         return d
@@ -1161,7 +1162,7 @@ def announce_early_return(actor: Any, dossier: Dossier | int, *, now: datetime |
     with transaction.atomic():
         d = _lock(dossier)
         _check_role(actor, _receiving(d), Role.CLERK, Role.LEADER)
-        event = _append(d, "early_return_notice", actor, at, {}, before=_snapshot(d))
+        event = _append(d, "early_return_notice", actor, at, {})
         _notify(d, "early_return", event.seq, {"appointment_at": clock.iso(d.appointment_at)})
         return d
 
@@ -1183,7 +1184,7 @@ def return_result(actor: Any, dossier: Dossier | int, *, now: datetime | None = 
                 _("Trả kết quả trước ngày hẹn phải được thông báo trước cho người nộp hồ sơ."),
                 "early_return_not_announced",
             )
-        _append(d, "returned", actor, at, {}, state=state, before=_snapshot(d))
+        _append(d, "returned", actor, at, {}, state=state)
         return d
 
 
@@ -1223,16 +1224,10 @@ def attach_document(
             reused=reused,
         )
         payload = {**_doc_payload(doc), "component": component, "digitized": digitized, "reused": reused}
-        _append(d, "document_attached", actor, at, payload, state=state, before=_snapshot(d))
-        changed = []
-        if digitized and not d.digitized:
-            d.digitized = True
-            changed.append("digitized")
-        if reused and not d.reused:
-            d.reused = True
-            changed.append("reused")
-        if changed:
-            d.save(update_fields=changed)
+        flags = {"digitized": True} if digitized else {}
+        if reused:
+            flags["reused"] = True
+        _append(d, "document_attached", actor, at, payload, state=state, changes=flags)
         return doc
 
 
@@ -1264,10 +1259,8 @@ def record_result(
             seq=d.event_count + 1,
             result_code=result_code,
         )
-        _append(d, "result_recorded", actor, at, {**_doc_payload(doc), "result_code": result_code}, state=state)
-        if not d.e_result:
-            d.e_result = True
-            d.save(update_fields=["e_result"])
+        payload = {**_doc_payload(doc), "result_code": result_code}
+        _append(d, "result_recorded", actor, at, payload, state=state, changes={"e_result": True})
         return doc
 
 
@@ -1412,7 +1405,6 @@ def route_to_lead(
             actor,
             at,
             {**_doc_payload(doc), "from": child.code, "from_unit": child.unit.code, "routed_kind": kind, "note": note},
-            before=_snapshot(parent),
         )
         _notify(parent, f"linked_{kind}", event.seq, {"from_unit": child.unit.name, "note": note})
         return doc
@@ -1443,7 +1435,7 @@ def recompute_due(actor: Any, dossier: Dossier | int, *, reason: str, now: datet
         }
         if not state.clock_state.get("extensions"):
             payload["appointment_at"] = clock.iso(replayed.due_at)
-        _append(d, "due_recomputed", actor, at, payload, state=state, before=_snapshot(d))
+        _append(d, "due_recomputed", actor, at, payload, state=state)
         _refresh_due_duties(d)
         return True
 

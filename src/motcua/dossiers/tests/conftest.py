@@ -34,3 +34,13 @@ def world(db: Any) -> World:
         stranger=f.official("stranger", other, Role.CLERK, Role.SPECIALIST, Role.LEADER),
         applicant=Applicant(name="Nguyễn Văn A", id_number="056090000001", email="a@example.vn", phone="0900000001"),
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendars() -> Any:
+    """A test that edits calendar overrides rolls back its rows but not the per-process calendar cache."""
+    from motcua.calendar.service import invalidate
+
+    invalidate()
+    yield
+    invalidate()

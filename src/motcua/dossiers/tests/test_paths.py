@@ -433,3 +433,101 @@ def test_calendar_change_rederives_open_dossiers_with_an_event(
     assert done.due_at == at(2026, 3, 9, 17)  # finished dossiers keep their history
     assert not DossierEvent.objects.filter(dossier=done, type="due_recomputed").exists()
     assert_consistent(open_d)
+
+
+def test_online_intake_correction_returns_to_submitted(world: Any) -> None:
+    citizen = f.official("citizen", world.other)
+    proc = f.procedure()
+    d = s.submit_online(
+        procedure=proc, unit=world.commune, applicant=world.applicant, applicant_user=citizen, now=at(2026, 3, 2, 8)
+    )
+    d = s.request_supplement(world.clerk, d, reason="Ảnh mờ", items=["to_khai"], now=at(2026, 3, 2, 10))
+    assert d.status == "supplement" and d.due_at is None
+    assert Duty.objects.get(dossier=d, kind="online_accept").met_at == at(2026, 3, 2, 10)
+    with pytest.raises(PermissionDenied):
+        s.supply_supplement(world.stranger, d, now=at(2026, 3, 3, 9))
+    d = s.supply_supplement(citizen, d, now=at(2026, 3, 3, 9))
+    assert d.status == "submitted"
+    d = s.accept_online(world.clerk, d, now=at(2026, 3, 3, 10))
+    assert d.due_at == at(2026, 3, 10, 17)
+    # The correction at intake does not use up the one appraisal-stage request.
+    s.request_supplement(world.specialist, d, reason="Thiếu", items=["giay_chung_sinh"], now=at(2026, 3, 4, 9))
+    assert_consistent(d)
+
+
+def test_state_signal_carries_before(world: Any) -> None:
+    from motcua.dossiers.signals import dossier_state_changed
+
+    calls: list[tuple[str, Any]] = []
+
+    def receiver(sender: Any, dossier: Dossier, before: Any, **kwargs: Any) -> None:
+        calls.append((dossier.status, before and before["status"]))
+
+    dossier_state_changed.connect(receiver)
+    try:
+        d = receive(world, f.procedure(), at(2026, 3, 2, 9))
+        s.withdraw(world.clerk, d, now=at(2026, 3, 2, 10))
+    finally:
+        dossier_state_changed.disconnect(receiver)
+    assert calls == [("received", None), ("withdrawn", "received")]
+
+
+def test_tick_warns_before_and_marks_breaches(world: Any) -> None:
+    d = receive(world, f.procedure(), at(2026, 3, 2, 9))  # resolution due Mon 09/03 17:00
+    result = jobs.tick(at(2026, 3, 9, 14))
+    assert result["warned"] >= 1
+    assert Duty.objects.get(dossier=d, kind="resolution").warned_at == at(2026, 3, 9, 14)
+    result = jobs.tick(at(2026, 3, 9, 17, 1))
+    assert result["breached_by_kind"].get("resolution") == 1
+    assert jobs.tick(at(2026, 3, 9, 18))["breached"] == 0  # idempotent
+
+
+def test_signal_sees_flags_set_by_the_same_operation(world: Any) -> None:
+    """Rollups must see e_result/digitized/fee set by the operation that sends the signal."""
+    from motcua.dossiers.signals import dossier_state_changed
+
+    seen: list[tuple[bool, bool, int]] = []
+
+    def receiver(sender: Any, dossier: Dossier, before: Any, **kwargs: Any) -> None:
+        seen.append((dossier.digitized, dossier.e_result, dossier.fee_amount))
+
+    d = receive(world, f.procedure(), at(2026, 3, 2, 9))
+    dossier_state_changed.connect(receiver)
+    try:
+        s.attach_document(
+            world.clerk, d, upload=s.Upload("a.pdf", PDF), component="to_khai", digitized=True, now=at(2026, 3, 2, 9, 1)
+        )
+        s.start_step(world.specialist, d, name="x", now=at(2026, 3, 2, 10))
+        s.request_fee(world.specialist, d, amount=20000, now=at(2026, 3, 2, 10, 5))
+        s.confirm_fee(world.clerk, d, now=at(2026, 3, 2, 10, 10))
+        s.record_result(world.specialist, d, upload=s.Upload("k.pdf", PDF), result_code="X.KQ1", now=at(2026, 3, 2, 11))
+    finally:
+        dossier_state_changed.disconnect(receiver)
+    assert seen[0] == (True, False, 0)
+    assert seen[2] == (True, False, 20000)
+    assert seen[-1] == (True, True, 20000)
+
+
+def test_dossier_stays_pinned_to_its_process_version(world: Any) -> None:
+    proc = f.procedure()
+    v1 = f.process(proc, [("Thẩm định", None, Role.SPECIALIST, 8, "working_hours")], version=1)
+    d = receive(world, proc, at(2026, 3, 2, 9))
+    v2 = f.process(
+        proc,
+        [("Xác minh", None, Role.SPECIALIST, 4, "working_hours"), ("Ký", None, Role.LEADER, 4, "working_hours")],
+        version=2,
+    )
+    later = receive(world, proc, at(2026, 3, 2, 10))
+    assert d.process_definition == v1 and later.process_definition == v2
+    run = s.start_step(world.specialist, d, now=at(2026, 3, 2, 11))
+    assert run.name == "Thẩm định"
+    s.complete_step(world.specialist, d, now=at(2026, 3, 2, 14))
+    assert s.finish_dossier(world.leader, d, now=at(2026, 3, 2, 15)).status == "finished"
+    with pytest.raises(s.DossierError) as err:
+        s.finish_dossier(world.leader, later, now=at(2026, 3, 2, 15))
+    assert err.value.code == "steps_missing"
+    s.start_step(world.specialist, later, now=at(2026, 3, 2, 11))
+    s.complete_step(world.specialist, later, now=at(2026, 3, 2, 12))
+    with pytest.raises(s.DossierError) as err:
+        s.finish_dossier(world.leader, later, now=at(2026, 3, 2, 15))
+    assert err.value.code == "steps_missing" and "Ký" in str(err.value.messages[0])

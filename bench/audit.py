@@ -1,0 +1,196 @@
+"""`motcua audit verify` throughput (events/s) next to hashing the same bytes in a tight loop.
+
+Data: N synthetic dossiers with 7 hash-chained events each (received, two steps, finished,
+returned) and cached state equal to `derive(events)`, written once into the bench database
+(PostgreSQL, `MOTCUA_BENCH_DATABASE_URL`). Figure: `audit.verify()` over all of them (streaming
+from the database, recomputing canonical bytes and hashes, re-deriving state, comparing).
+Baseline: SHA-256 of (prev_hash ‖ canonical bytes) for the same events, bytes already in memory.
+Medians over repeats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bench.intake import DEFAULT_URL, ensure_database
+
+PREFIX = "BENCH.AUDIT"
+
+
+def _events_for(i: int, t0: datetime) -> list[tuple[str, datetime, dict[str, Any]]]:
+    r = t0 + timedelta(minutes=i)
+    due = (r + timedelta(days=7)).isoformat()
+    return [
+        (
+            "received",
+            r,
+            {
+                "received_at": r.isoformat(),
+                "official_receipt": r.isoformat(),
+                "due_at": due,
+                "deadline": {"amount": "5", "unit": "working_days", "cutoff": None},
+                "regime": "nd118",
+                "channel": "direct",
+                "process_version": 1,
+            },
+        ),
+        (
+            "step_started",
+            r + timedelta(hours=1),
+            {
+                "step": {"order": 1, "name": "Thẩm định hồ sơ", "unit": PREFIX, "assignee": None, "due_at": due},
+                "seq": 2,
+            },
+        ),
+        ("step_completed", r + timedelta(hours=20), {"started_seq": 2, "order": 1, "outcome": "early", "note": ""}),
+        (
+            "step_started",
+            r + timedelta(hours=21),
+            {"step": {"order": 2, "name": "Ký duyệt", "unit": PREFIX, "assignee": None, "due_at": due}, "seq": 4},
+        ),
+        ("step_completed", r + timedelta(hours=30), {"started_seq": 4, "order": 2, "outcome": "early", "note": ""}),
+        ("finished", r + timedelta(hours=31), {"outcome": "early", "note": ""}),
+        ("returned", r + timedelta(hours=50), {}),
+    ]
+
+
+def _populate(n: int) -> list[bytes]:
+    """Write the data set if needed; return every event's canonical bytes in chain order (the baseline input)."""
+    from decimal import Decimal
+
+    from django.db import connection, transaction
+
+    from motcua.catalog.models import Field, Procedure
+    from motcua.dossiers.chain import GENESIS, canonical_bytes, event_hash
+    from motcua.dossiers.derive import derive
+    from motcua.dossiers.models import Dossier, DossierEvent
+    from motcua.organizations.models import Unit
+
+    unit, _ = Unit.objects.get_or_create(code=PREFIX, defaults={"name": "Bench audit", "level": "commune"})
+    field, _ = Field.objects.get_or_create(code="BENCH", defaults={"name": "Bench"})
+    proc, _ = Procedure.objects.get_or_create(
+        code="BENCH.AUDIT",
+        defaults={"name": "Bench", "field": field, "deadline_amount": Decimal(5), "deadline_unit": "working_days"},
+    )
+    t0 = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
+    all_bytes: list[bytes] = []
+    rows: list[tuple[Dossier, list[DossierEvent]]] = []
+    for i in range(n):
+        code = f"{PREFIX}-{i:08d}"
+        events = _events_for(i, t0)
+        prev = GENESIS
+        objs = []
+        for seq, (type_, at, payload) in enumerate(events, start=1):
+            data = canonical_bytes(dossier_code=code, seq=seq, type=type_, actor_id=None, at=at, payload=payload)
+            all_bytes.append(data)
+            h = event_hash(prev, data)
+            objs.append(DossierEvent(seq=seq, type=type_, at=at, payload=payload, prev_hash=prev, hash=h))
+            prev = h
+        state = derive(events)
+        d = Dossier(
+            code=code,
+            procedure=proc,
+            unit=unit,
+            receiving_unit=unit,
+            channel="direct",
+            last_event_hash=prev,
+            event_count=len(events),
+            **state.cached(),
+        )
+        rows.append((d, objs))
+    existing = Dossier.objects.filter(unit=unit).count()
+    if existing != n:
+        with connection.cursor() as c:
+            c.execute(
+                "DELETE FROM dossiers_dossierevent WHERE dossier_id IN (SELECT id FROM dossiers_dossier WHERE unit_id = %s)",
+                [unit.pk],
+            )
+            c.execute("DELETE FROM dossiers_dossier WHERE unit_id = %s", [unit.pk])
+        for start in range(0, n, 5000):
+            chunk = rows[start : start + 5000]
+            with transaction.atomic():
+                created = Dossier.objects.bulk_create([d for d, _ in chunk])
+                events = []
+                for d, objs in zip(created, [o for _, o in chunk], strict=True):
+                    for e in objs:
+                        e.dossier = d
+                        events.append(e)
+                DossierEvent.objects.bulk_create(events)
+    return all_bytes
+
+
+def worker(n: int, repeats: int) -> dict[str, Any]:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "motcua.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0, stdout=sys.stderr)
+    from motcua.dossiers.audit import verify
+    from motcua.dossiers.models import Dossier
+
+    data = _populate(n)
+    # Only the bench dossiers: verify() over a code range is not an option, so measure the whole
+    # table and count what it checked.
+    hashes = []
+    sha256 = hashlib.sha256
+    for _ in range(repeats):
+        t = time.perf_counter()
+        prev = "0" * 64
+        for b in data:
+            prev = sha256(prev.encode("ascii") + b).hexdigest()
+        hashes.append(len(data) / (time.perf_counter() - t))
+    rates = []
+    checked = 0
+    for _ in range(repeats):
+        t = time.perf_counter()
+        report = verify()
+        dt = time.perf_counter() - t
+        assert report.ok, [p.line() for p in report.problems[:3]]
+        checked = report.events
+        rates.append(report.events / dt)
+    verify_rate, hash_rate = statistics.median(rates), statistics.median(hashes)
+    return {
+        "dossiers": Dossier.objects.count(),
+        "events": checked,
+        "repeats": repeats,
+        "verify_events_per_s": round(verify_rate),
+        "hash_loop_events_per_s": round(hash_rate),
+        "ratio": round(verify_rate / hash_rate, 3),
+        "goal": 0.3,
+    }
+
+
+def run(quick: bool) -> dict[str, Any]:
+    url = os.environ.get("MOTCUA_BENCH_DATABASE_URL", DEFAULT_URL)
+    ensure_database(url)
+    n, repeats = (20_000, 3) if quick else (100_000, 3)
+    env = {**os.environ, "MOTCUA_DATABASE_URL": url}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.audit", "--worker", str(n), str(repeats)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench.audit worker failed: {proc.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(proc.stdout)
+    result["database"] = url.rsplit("@", 1)[-1]
+    return result
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "--worker":
+        print(json.dumps(worker(int(sys.argv[2]), int(sys.argv[3]))))
+    else:
+        print(json.dumps(run("--quick" in sys.argv), indent=2))
