@@ -12,10 +12,10 @@ class DayOverrideInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Calendar)
 class CalendarAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("name", "title", "monday", "saturday", "statutory_holidays")
+    list_display = ("name", "title", "monday", "saturday", "statutory_holidays", "parent")
     search_fields = ("name", "title")
     fieldsets = (
-        (None, {"fields": ("name", "title", "statutory_holidays")}),
+        (None, {"fields": ("name", "title", "statutory_holidays", "parent")}),
         (
             _("Giờ làm việc trong tuần"),
             {"fields": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")},

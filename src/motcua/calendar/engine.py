@@ -12,6 +12,7 @@ Asia/Ho_Chi_Minh. Internally an instant is handled as *local microseconds* (micr
 from __future__ import annotations
 
 import bisect
+import math
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -53,8 +54,10 @@ class _Index:
     day_periods: list[tuple[tuple[int, int], ...]]  # office periods per day (µs of the day)
     cum: list[int]  # cum[i] = office µs from the anchor to the start of day i
     workdays: list[int]  # positions of working days
-    np_workdays: npt.NDArray[np.int64]  # working days as days since 1970-01-01
-    np_wd_end_s: npt.NDArray[np.int64]  # end of each working day's last period, seconds of the day
+    np_day0: int  # first indexed day as days since 1970-01-01
+    np_first_wd: npt.NDArray[np.int64]  # per day: position of the first working day on or after it
+    np_close_s: npt.NDArray[np.int64]  # per day: end of its last period (s of the day); 2 days if not working
+    np_due_utc_s: npt.NDArray[np.int64]  # per working day: end of its last period, UTC epoch seconds
 
 
 @dataclass(frozen=True)
@@ -142,9 +145,15 @@ def _local_date(t: datetime) -> date:
     return t.astimezone(TZ).date()
 
 
+def _check_number(amount: int | float | Decimal, unit: str) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int | float | Decimal):
+        raise ValueError(f"amount for {unit} must be a number, got {amount!r}")
+    if isinstance(amount, float | Decimal) and not math.isfinite(amount):
+        raise ValueError(f"amount for {unit} must be a finite number, got {amount}")
+
+
 def _positive_int(amount: int | float | Decimal, unit: str) -> int:
-    if isinstance(amount, bool):
-        raise ValueError(f"amount for {unit} must be a whole number ≥ 1")
+    _check_number(amount, unit)
     if amount != int(amount) or int(amount) < 1:
         raise ValueError(f"amount for {unit} must be a whole number ≥ 1, got {amount}")
     return int(amount)
@@ -206,7 +215,7 @@ class WorkCalendar:
         e = self.entry(d)
         if e is not None:
             if e.kind == "working_day":
-                return self._week[d.weekday()] or self._swap
+                return self._swap  # a swapped working day replaces a full weekday
             return ()
         return self._week[d.weekday()]
 
@@ -231,8 +240,18 @@ class WorkCalendar:
             day_periods=day_periods,
             cum=[c - shift for c in cum],
             workdays=workdays,
-            np_workdays=np.asarray([o0 + i - _EPOCH_ORDINAL for i in workdays], dtype=np.int64),
-            np_wd_end_s=np.asarray([day_periods[i][-1][1] // US_PER_SECOND for i in workdays], dtype=np.int64),
+            np_day0=o0 - _EPOCH_ORDINAL,
+            np_first_wd=np.searchsorted(np.asarray(workdays, dtype=np.int64), np.arange(n, dtype=np.int64)).astype(
+                np.int64
+            ),
+            np_close_s=np.asarray(
+                [p[-1][1] // US_PER_SECOND if p else 2 * 86_400 for p in day_periods], dtype=np.int64
+            ),
+            np_due_utc_s=np.asarray(
+                [(o0 + i - _EPOCH_ORDINAL) * 86_400 + day_periods[i][-1][1] // US_PER_SECOND for i in workdays],
+                dtype=np.int64,
+            )
+            - _UTC_OFFSET_S,
         )
 
     def _grow(self, old: _Index, first_year: int, last_year: int) -> _Index:
@@ -259,6 +278,9 @@ class WorkCalendar:
         return ix, ordinal - ix.o0
 
     def _extend_forward(self, ix: _Index) -> _Index:
+        """A longer index (+10 years); a result past MAX_YEAR is an error, never an endless loop."""
+        if ix.last_year >= MAX_YEAR:
+            raise ValueError(f"dates must lie between {MIN_YEAR} and {MAX_YEAR}")
         return self._grow(ix, ix.first_year, min(MAX_YEAR, ix.last_year + 10))
 
     def _cum_at(self, us: int) -> int:
@@ -278,6 +300,8 @@ class WorkCalendar:
         while target > ix.cum[-1]:
             ix = self._extend_forward(ix)
         while target <= ix.cum[0]:  # only after an earlier call grew the index backwards
+            if ix.first_year <= MIN_YEAR:
+                raise ValueError(f"dates must lie between {MIN_YEAR} and {MAX_YEAR}")
             ix = self._grow(ix, max(MIN_YEAR, ix.first_year - 10), ix.last_year)
         j = bisect.bisect_left(ix.cum, target)
         i = j - 1
@@ -336,15 +360,18 @@ class WorkCalendar:
             n = _positive_int(amount, unit)
             due_us = self._end_of_day_us(self._nth_workday_after(rday, n))
         elif unit == "working_hours":
-            if isinstance(amount, bool) or not amount > 0:
+            _check_number(amount, unit)
+            if not amount > 0:
                 raise ValueError(f"amount for working_hours must be > 0, got {amount}")
             office = int((Decimal(str(amount)) * 3600 * US_PER_SECOND).to_integral_value())
-            due_us = self._us_at_cum(self._cum_at(off) + office)
+            # A positive amount below one microsecond adds nothing (never move before the receipt).
+            due_us = self._us_at_cum(self._cum_at(off) + office) if office > 0 else off
         elif unit == "calendar_days":
             n = _positive_int(amount, unit)
             due_us = self._end_of_day_us(self._nth_workday_after(rday + n, 0))
         else:
-            if isinstance(amount, bool) or amount < 0:
+            _check_number(amount, unit)
+            if amount < 0:
                 raise ValueError(f"amount must not be negative, got {amount}")
             c = _us_of_time(DEFAULT_CUTOFF if cutoff is None else cutoff)
             day = rday if off % US_PER_DAY < c else self._nth_workday_after(rday, 1)
@@ -413,36 +440,32 @@ class WorkCalendar:
         if day.size:
             self._index_for(int(day.min()) + _EPOCH_ORDINAL)
             ix, _ = self._index_for(int(day.max()) + _EPOCH_ORDINAL)
-        while True:
-            wd = ix.np_workdays
-            pos = np.searchsorted(wd, day, side="left")
-            if day.size == 0 or int(pos.max()) + int(amt.max()) + 1 < len(wd):
-                break
-            ix = self._extend_forward(ix)
-        same = wd[pos] == day
-        pos = pos + (same & (tod >= ix.np_wd_end_s[pos]))
-        due_pos = pos + amt
-        due_local = wd[due_pos] * 86_400 + ix.np_wd_end_s[due_pos]
-        result: npt.NDArray[np.datetime64] = (due_local - _UTC_OFFSET_S).astype("datetime64[s]")
+            while int(ix.np_first_wd[int(day.max()) - ix.np_day0]) + int(amt.max()) + 1 >= len(ix.np_due_utc_s):
+                ix = self._extend_forward(ix)
+        # Two gathers over per-day tables: the receipt day's first working day, shifted by one when
+        # the receipt is at or after that day's closing time (official receipt moves to the next one).
+        i = day - ix.np_day0
+        pos = ix.np_first_wd[i] + (tod >= ix.np_close_s[i]) + amt
+        result: npt.NDArray[np.datetime64] = ix.np_due_utc_s[pos].astype("datetime64[s]")
         return result
 
-    def non_working_stretches(self, start: date, end: date) -> list[tuple[date, date, str]]:
-        """Runs of non-working days within [start, end] that contain a holiday or day off, with a name."""
-        out: list[tuple[date, date, str]] = []
+    def non_working_stretches(self, start: date, end: date) -> list[tuple[date, date, list[DayEntry]]]:
+        """Runs of non-working days within [start, end] that contain a holiday or day off, with those entries."""
+        out: list[tuple[date, date, list[DayEntry]]] = []
         d = start
         while d <= end:
             if self.is_working_day(d):
                 d += timedelta(days=1)
                 continue
             first = d
-            name = ""
+            entries: list[DayEntry] = []
             while d <= end and not self.is_working_day(d):
                 e = self.entry(d)
-                if e is not None and e.kind != "working_day" and not name:
-                    name = e.name
+                if e is not None and e.kind != "working_day":
+                    entries.append(e)
                 d += timedelta(days=1)
-            if name:
-                out.append((first, d - timedelta(days=1), name))
+            if entries:
+                out.append((first, d - timedelta(days=1), entries))
         return out
 
 
@@ -459,11 +482,29 @@ def _vi(t: datetime) -> str:
     return f"{lt:%H:%M} {WEEKDAYS_VI[lt.weekday()]} {lt:%d/%m/%Y}"
 
 
-def _stretch_label(name: str) -> str:
+def _clean_name(name: str) -> str:
+    """ "Ngày Giỗ Tổ Hùng Vương (nghỉ bù)" → "Giỗ Tổ Hùng Vương"; every Tết Nguyên Đán day → "Tết"."""
     base = name.split("(")[0].strip()
-    if "Tết Nguyên Đán" in base or base.endswith("Tết") or base.startswith("Mùng"):
+    if "Dương lịch" not in base and ("Tết" in base or base.startswith("Mùng")):
         return "Tết"
-    return base[:1].lower() + base[1:] if base.startswith("Ngày nghỉ") else base
+    for prefix in ("Ngày ", "Nghỉ ", "ngày ", "nghỉ "):
+        if base.startswith(prefix) and len(base) > len(prefix):
+            base = base[len(prefix) :]
+    return base
+
+
+def _stretch_label(entries: Sequence[DayEntry]) -> str:
+    """Name a break after its holidays (or, without any, its days off): "Tết", "lễ Quốc khánh"…"""
+    chosen = [e for e in entries if e.kind == "holiday"] or list(entries)
+    names: list[str] = []
+    for e in chosen:
+        n = _clean_name(e.name)
+        if n and n not in names:
+            names.append(n)
+    label = ", ".join(names)
+    if chosen[0].kind == "holiday" and not label.startswith("Tết"):
+        label = "lễ " + label
+    return label
 
 
 def explain_vi(
@@ -490,8 +531,8 @@ def explain_vi(
     for p1, p2 in sorted(pauses, key=lambda p: to_local_us(p[0])):
         hours = cal.office_time(p1, p2).total_seconds() / 3600
         parts.append(f"tạm dừng từ {_vi(p1)} đến {_vi(p2)} ({hours:g} giờ làm việc)")
-    for first, last, name in cal.non_working_stretches(dl.official_receipt.date(), due.date()):
-        label = _stretch_label(name)
+    for first, last, entries in cal.non_working_stretches(received.astimezone(TZ).date(), due.date()):
+        label = _stretch_label(entries)
         if first == last:
             parts.append(f"nghỉ {label} ngày {first:%d/%m}")
         else:

@@ -56,6 +56,18 @@ class Calendar(models.Model):
         default=True,
         help_text=_("Lấy ngày lễ, Tết theo Bộ luật Lao động (gói holidays) rồi áp dụng các ngày điều chỉnh."),
     )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("kế thừa ngày điều chỉnh từ lịch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_(
+            "Ví dụ lịch của Trung tâm Phục vụ hành chính công kế thừa các ngày nghỉ, ngày làm bù của lịch "
+            "mặc định; ngày điều chỉnh của lịch này được ưu tiên."
+        ),
+    )
     # Bumped on every change so other processes notice and rebuild their cached index.
     revision = models.PositiveIntegerField(_("phiên bản"), default=0, editable=False)
 
@@ -79,6 +91,34 @@ class Calendar(models.Model):
     def clean(self) -> None:
         if not any(getattr(self, f).strip() for f in WEEKDAY_FIELDS):
             raise ValidationError(_("Lịch phải có ít nhất một ngày làm việc trong tuần."))
+        seen = {self.pk}
+        p = self.parent
+        while p is not None:
+            if p.pk in seen:
+                raise ValidationError({"parent": _("Không được kế thừa vòng tròn.")})
+            seen.add(p.pk)
+            p = p.parent
+
+    def lineage(self) -> list[Calendar]:
+        """This calendar and its ancestors, nearest first (cycles are cut)."""
+        out: list[Calendar] = []
+        c: Calendar | None = self
+        while c is not None and all(c.pk != x.pk for x in out):
+            out.append(c)
+            c = c.parent
+        return out
+
+    def descendant_names(self) -> list[str]:
+        """Names of the calendars that inherit this one's overrides, directly or not."""
+        names: list[str] = []
+        frontier = [self.pk]
+        seen = {self.pk}
+        while frontier:
+            rows = list(Calendar.objects.filter(parent_id__in=frontier).values_list("pk", "name"))
+            frontier = [pk for pk, _ in rows if pk not in seen]
+            seen.update(frontier)
+            names.extend(name for pk, name in rows if pk in frontier)
+        return names
 
 
 class DayKind(models.TextChoices):

@@ -43,9 +43,11 @@ def _build(name: str) -> tuple[int, WorkCalendar]:
             raise UnknownCalendar(f"unknown calendar {name!r}")
         # A database without the data migration's row: the built-in national calendar.
         return -1, WorkCalendar(name, days=BUILTIN_OVERRIDES, base=statutory_days)
+    # Ancestors first, so the calendar's own overrides win for the same date.
     days = [
         DayEntry(o.date, o.kind, o.name, o.legal_basis)  # type: ignore[arg-type]
-        for o in row.overrides.all()
+        for c in reversed(row.lineage())
+        for o in c.overrides.all()
     ]
     cal = WorkCalendar(
         name,
@@ -54,7 +56,8 @@ def _build(name: str) -> tuple[int, WorkCalendar]:
         base=statutory_days if row.statutory_holidays else None,
         swap_periods=parse_periods(row.swapped_day_periods) or None,
     )
-    return row.revision, cal
+    # The cache key's revision covers the ancestors too (their overrides are part of this calendar).
+    return sum(c.revision for c in row.lineage()), cal
 
 
 def get_calendar(name: str = "default") -> WorkCalendar:
@@ -68,8 +71,9 @@ def get_calendar(name: str = "default") -> WorkCalendar:
         revision, checked, cal = hit
         if now - checked < RECHECK_SECONDS:
             return cal
-        current = Calendar.objects.filter(name=name).values_list("revision", flat=True).first()
-        if (current if current is not None else -1) == revision:
+        row = Calendar.objects.filter(name=name).select_related("parent").first()
+        current = sum(c.revision for c in row.lineage()) if row is not None else -1
+        if current == revision:
             with _lock:
                 _cache[name] = (revision, now, cal)
             return cal

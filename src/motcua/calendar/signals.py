@@ -2,7 +2,8 @@
 
 Keyword arguments:
 - `sender`: the model class that changed (`Calendar` or `DayOverride`);
-- `name`: the calendar's name (units refer to it by `Unit.calendar_name`);
+- `name`: the calendar's name (units refer to it by `Unit.calendar_name`); a change to a calendar
+  is also sent once for every calendar that inherits from it (`Calendar.parent`);
 - `dates`: sorted list of the `datetime.date`s whose status changed, or `None` when the whole
   calendar changed (office periods, statutory base, creation or deletion).
 
@@ -40,7 +41,11 @@ def notify_changed(sender: type, name: str, dates: list[datetime.date] | None) -
 @receiver(post_save, sender=Calendar, dispatch_uid="calendar_saved")
 @receiver(post_delete, sender=Calendar, dispatch_uid="calendar_deleted")
 def _calendar_changed(sender: type, instance: Calendar, **kwargs: Any) -> None:
-    notify_changed(Calendar, instance.name, None)
+    names = [instance.name]
+    if instance.pk is not None and Calendar.objects.filter(pk=instance.pk).exists():
+        names += instance.descendant_names()
+    for name in names:
+        notify_changed(Calendar, name, None)
 
 
 @receiver(pre_save, sender=DayOverride, dispatch_uid="override_pre_save")
@@ -56,6 +61,8 @@ def _remember_old_date(sender: type, instance: DayOverride, **kwargs: Any) -> No
 def _override_changed(sender: type, instance: DayOverride, **kwargs: Any) -> None:
     dates = {instance.date, getattr(instance, "_old_date", None)} - {None}
     Calendar.objects.filter(pk=instance.calendar_id).update(revision=F("revision") + 1)
-    name = Calendar.objects.filter(pk=instance.calendar_id).values_list("name", flat=True).first()
-    if name is not None:
-        notify_changed(DayOverride, name, sorted(d for d in dates if d is not None))
+    cal = Calendar.objects.filter(pk=instance.calendar_id).first()
+    if cal is not None:
+        changed = sorted(d for d in dates if d is not None)
+        for name in [cal.name, *cal.descendant_names()]:
+            notify_changed(DayOverride, name, changed)

@@ -15,13 +15,6 @@ from motcua.calendar.signals import calendar_changed
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    service.invalidate()
-    yield
-    service.invalidate()
-
-
 @pytest.fixture
 def received_signals():
     got: list[dict] = []
@@ -116,3 +109,47 @@ def test_demo_loader_is_idempotent():
     demo.load(io.StringIO())
     demo.load(io.StringIO())
     assert DayOverride.objects.count() == n
+
+
+def test_child_calendar_inherits_national_overrides(received_signals):
+    default = Calendar.objects.get(name="default")
+    child = Calendar.objects.create(name="hcc", saturday="07:00-11:30", parent=default)
+    cal = service.get_calendar("hcc")
+    assert not cal.is_working_day(date(2026, 1, 2))  # the 12729/VPCP-KGVX swap comes from "default"
+    # The child's own entry wins over the parent's for the same date.
+    DayOverride.objects.create(calendar=child, date=date(2026, 1, 2), kind=DayKind.WORKING_DAY, name="Trực")
+    assert service.get_calendar("hcc").is_working_day(date(2026, 1, 2))
+    assert not service.get_calendar("default").is_working_day(date(2026, 1, 2))
+    # A change to the parent is announced for the child too, and the child's cache is dropped.
+    received_signals.clear()
+    DayOverride.objects.create(calendar=default, date=date(2026, 3, 3), kind=DayKind.DAY_OFF, name="Nghỉ")
+    assert sorted(s["name"] for s in received_signals) == ["default", "hcc"]
+    assert not service.get_calendar("hcc").is_working_day(date(2026, 3, 3))
+
+
+def test_parent_cycle_is_rejected():
+    from django.core.exceptions import ValidationError
+
+    a = Calendar.objects.create(name="a")
+    b = Calendar.objects.create(name="b", parent=a)
+    a.parent = b
+    with pytest.raises(ValidationError):
+        a.full_clean()
+
+
+def test_child_cache_notices_parent_change_from_another_process(monkeypatch):
+    default = Calendar.objects.get(name="default")
+    Calendar.objects.create(name="hcc", parent=default)
+    cal = service.get_calendar("hcc")
+    Calendar.objects.filter(pk=default.pk).update(revision=default.revision + 7)  # no signal: "another process"
+    monkeypatch.setattr(service, "RECHECK_SECONDS", 0.0)
+    assert service.get_calendar("hcc") is not cal
+
+
+def test_swapped_saturday_is_a_full_day_even_where_saturday_mornings_are_open():
+    Calendar.objects.create(name="sat", saturday="07:00-11:30", parent=Calendar.objects.get(name="default"))
+    cal = service.get_calendar("sat")
+    # Sat 10/01/2026 replaces Fri 02/01/2026: open until 17:00, not only in the morning.
+    assert cal.due(vn(2026, 1, 9, 9), 1, "working_days").due == vn(2026, 1, 10, 17)
+    # An ordinary Saturday closes at 11:30.
+    assert cal.due(vn(2026, 1, 16, 9), 1, "working_days").due == vn(2026, 1, 17, 11, 30)
