@@ -418,7 +418,10 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
         qs = Procedure.objects.filter(active=True)
         for term in terms:
             qs = qs.filter(Q(name_folded__contains=term) | Q(code__startswith=term))
-        results = list(qs.order_by("name")[:15])
+        # Best first: the typed phrase as one piece, then the shortest (most specific) name.
+        found = list(qs[:200])
+        found.sort(key=lambda p: (q not in p.name_folded, p.code != q, len(p.name), p.name))
+        results = found[:15]
     return render(request, "backoffice/_procedure_results.html", {"results": results, "q": q})
 
 

@@ -118,3 +118,12 @@ def test_other_communes_documents_cannot_be_opened_or_reused(world: dict[str, An
     assert c.get(reverse("backoffice:document", args=[theirs.code, doc.pk])).status_code == 404
     # Asking for it by id on one's own dossier does not work either.
     assert c.get(reverse("backoffice:document", args=[world["mine"].code, doc.pk])).status_code == 404
+
+
+def test_procedure_search_puts_the_closest_name_first(client_a: Client, world: dict[str, Any]) -> None:
+    f.procedure("1.000001", "Thủ tục đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con")
+    f.procedure("1.000002", "Thủ tục đăng ký lại khai sinh")
+    body = client_a.get(reverse("backoffice:procedure_search"), {"q": "dang ky khai sinh"}).content.decode()
+    names = ["Đăng ký khai sinh", "Thủ tục đăng ký khai sinh kết hợp", "Thủ tục đăng ký lại khai sinh"]
+    positions = [body.index(n) for n in names]
+    assert positions == sorted(positions)
