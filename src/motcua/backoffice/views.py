@@ -1,9 +1,458 @@
+"""Back-office screens. Views are thin: they read through `scoping`, write through the dossier
+services (`actions`), and render templates; no business rule lives here."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from motcua.backoffice import actions, audit, pdf, scoping
+from motcua.backoffice.forms import IntakeForm
+from motcua.backoffice.pdf.forms import EVENT_LABELS
+from motcua.catalog.models import Procedure
+from motcua.core.text import fold
+from motcua.documents.models import Document
+from motcua.dossiers import services
+from motcua.dossiers.models import Status
+from motcua.dossiers.services import ACTION_LABELS, DossierError
+from motcua.notifications.models import OutboxMessage
+from motcua.organizations import access
+from motcua.organizations.models import Role, Unit
+
+LOGIN = "backoffice:login"
+OPEN_STATUSES = [Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.AWAITING_FEE, Status.SUBMITTED]
+DUE_SOON = timedelta(days=2)
+MESSAGE_LABELS = {
+    "receipt": _lazy("Tiếp nhận, hẹn trả"),
+    "supplement_request": _lazy("Yêu cầu bổ sung"),
+    "apology": _lazy("Xin lỗi, hẹn lại"),
+    "result_ready": _lazy("Có kết quả"),
+    "refusal": _lazy("Từ chối"),
+    "stop_notice": _lazy("Dừng giải quyết"),
+    "early_return": _lazy("Trả kết quả sớm"),
+    "early_return_notice": _lazy("Trả kết quả sớm"),
+    "closed": _lazy("Đóng hồ sơ"),
+    "fee_request": _lazy("Nộp phí, lệ phí"),
+}
 
 
-@login_required
+class LoginView(auth_views.LoginView):
+    template_name = "backoffice/login.html"
+    redirect_authenticated_user = True
+    next_page = "backoffice:worklist"
+
+
+def staff_required(view: Any) -> Any:
+    return login_required(view, login_url=LOGIN)
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _mine(user: Any) -> Q:
+    """Dossiers on the official's desk: an open step assigned to them, or they are the main handler."""
+    return Q(handled_by_id=user.pk) | Q(step_runs__assignee_id=user.pk, step_runs__finished_at__isnull=True)
+
+
+@staff_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    """The official's worklist: open dossiers in scope, overdue and due-soon first, with filters."""
+    now = timezone.now()
+    base = scoping.dossiers_for(request.user)
+    qs = base
+    status = request.GET.get("status", "open")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    if request.GET.get("mine"):
+        qs = qs.filter(_mine(request.user)).distinct()
+    procedure = request.GET.get("procedure", "")
+    if procedure:
+        qs = qs.filter(procedure__code=procedure)
+    due_before = _date(request.GET.get("due_before"))
+    if due_before:
+        qs = qs.filter(due_at__date__lte=due_before)
+    q = request.GET.get("q", "").strip()
+    if q:
+        folded = fold(q)
+        qs = qs.filter(Q(code__icontains=q) | Q(applicant_id_number=q) | Q(procedure__name_folded__contains=folded))
+    due = request.GET.get("due", "")
+    open_base = base.filter(status__in=OPEN_STATUSES)
+    if due == "overdue":
+        qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+    elif due == "soon":
+        qs = qs.filter(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lt=now + DUE_SOON)
+    qs = qs.order_by("due_at", "received_at")
+    counts = {
+        "open": open_base.count(),
+        "overdue": open_base.filter(due_at__lt=now).count(),
+        "soon": open_base.filter(due_at__gte=now, due_at__lt=now + DUE_SOON).count(),
+        "mine": open_base.filter(_mine(request.user)).distinct().count(),
+    }
+    by_status = dict(base.values_list("status").annotate(n=Count("id")))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "d": d,
+            "overdue": d.status in OPEN_STATUSES and d.due_at is not None and d.due_at < now,
+            "soon": d.status in OPEN_STATUSES and d.due_at is not None and now <= d.due_at < now + DUE_SOON,
+        }
+        for d in page
+    ]
+    procedures = Procedure.objects.filter(id__in=base.values("procedure_id")).order_by("name")
+    return render(
+        request,
+        "backoffice/worklist.html",
+        {
+            "nav": "worklist",
+            "rows": rows,
+            "page": page,
+            "counts": counts,
+            "statuses": [(value, label, by_status.get(value, 0)) for value, label in Status.choices],
+            "procedures": procedures,
+            "units": access.visible_units(request.user).order_by("code")[:200],
+            "month_start": timezone.localdate().replace(day=1).isoformat(),
+            "today": timezone.localdate().isoformat(),
+            "filters": {
+                "status": status,
+                "procedure": procedure,
+                "due_before": request.GET.get("due_before", ""),
+                "q": q,
+                "due": due,
+                "mine": bool(request.GET.get("mine")),
+            },
+        },
+    )
+
+
+def explain_due(dossier: Any, events: list[Any]) -> str:
+    """The due time explained in Vietnamese by the calendar engine (`explain_vi`), from the dossier's events."""
+    if dossier.due_at is None:
+        return ""
+    local = timezone.localtime(dossier.due_at)
+    fallback = _("Hạn giải quyết: %(time)s ngày %(date)s.") % {
+        "time": local.strftime("%H:%M"),
+        "date": local.strftime("%d/%m/%Y"),
+    }
+    start: datetime | None = None
+    deadline: dict[str, Any] | None = None
+    pauses: list[tuple[datetime, datetime]] = []
+    for e in events:
+        payload = e.payload or {}
+        if e.type == "received":
+            start, deadline, pauses = datetime.fromisoformat(payload["received_at"]), payload.get("deadline"), []
+        elif e.type == "supplement_supplied" and payload.get("restarted"):
+            start, pauses = e.at, []
+        if payload.get("pause"):
+            p1, p2 = payload["pause"]
+            pauses.append((datetime.fromisoformat(p1), datetime.fromisoformat(p2)))
+    if start is None or not deadline:
+        return fallback
+    try:
+        from motcua.calendar.engine import explain_vi
+        from motcua.calendar.service import calendar_for_unit
+        from motcua.dossiers.clock import Deadline
+
+        dl = Deadline.from_payload(deadline)
+        amount = int(dl.amount) if dl.amount == dl.amount.to_integral_value() else float(dl.amount)
+        return str(explain_vi(calendar_for_unit(dossier.unit), start, amount, dl.unit, dl.cutoff, pauses))
+    except (ImportError, ValueError, KeyError):
+        return fallback
+
+
+@staff_required
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = scoping.dossier_or_404(request.user, code)
+    audit.record(request.user, "dossier_page", dossier)
+    events = list(dossier.events.select_related("actor").order_by("seq"))
+    timeline = [
+        {
+            "e": e,
+            "label": capfirst(str(ACTION_LABELS.get(e.type, EVENT_LABELS.get(e.type, e.type)))),
+            "who": (e.actor.get_full_name() or e.actor.get_username()) if e.actor else (e.actor_label or _("Hệ thống")),
+        }
+        for e in events
+    ]
+    produced = {e.type for e in events}
+    forms = [
+        spec for spec in pdf.FORMS.values() if spec.kind in {"receipt", "control"} or produced & set(spec.event_types)
+    ]
+    roles_unit = access.roles_in(request.user, dossier.unit)
+    receiving = dossier.receiving_unit or dossier.unit
+    roles_receiving = access.roles_in(request.user, receiving)
+    return render(
+        request,
+        "backoffice/dossier.html",
+        {
+            "nav": "worklist",
+            "d": dossier,
+            "timeline": timeline,
+            "forms": forms,
+            "steps": dossier.step_runs.select_related("unit", "assignee").order_by("event_seq"),
+            "documents": dossier.documents.order_by("event_seq"),
+            "outbox": [
+                {"m": m, "label": MESSAGE_LABELS.get(m.template, m.template)}
+                for m in OutboxMessage.objects.filter(dossier=dossier).order_by("created_at")
+            ],
+            "due_explained": explain_due(dossier, events),
+            "actions": actions.offered(dossier, roles_unit, roles_receiving),
+            "now": timezone.now(),
+            "just_received": request.GET.get("received") == "1",
+        },
+    )
+
+
+@staff_required
+@require_POST
+def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    """Run one dossier action through its service; errors come back as Vietnamese messages."""
+    dossier = scoping.dossier_or_404(request.user, code)
+    spec = actions.BY_NAME.get(action)
+    if spec is None:
+        return HttpResponse(status=404)
+    try:
+        version = int(request.POST.get("version") or 0) or None
+    except ValueError:
+        version = None
+    try:
+        spec.call(request.user, dossier, request.POST, request.FILES, version)
+    except actions.InputError as exc:
+        messages.error(request, str(exc))
+    except DossierError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Bạn không có quyền thực hiện thao tác này."))
+        return redirect("backoffice:dossier", code=code)
+    else:
+        messages.success(request, spec.done)
+    return redirect("backoffice:dossier", code=code)
+
+
+def _clerk_units(user: Any) -> list[Any]:
+    ids = access.unit_ids_for(user, Role.CLERK, Role.LEADER)
+    qs = Unit.objects.filter(active=True).order_by("code")
+    return list(qs if ids is None else qs.filter(id__in=ids))
+
+
+@staff_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """Counter intake: procedure, checklist with scans, applicant; one submit receives and opens the slip."""
+    units = _clerk_units(request.user)
+    if not units:
+        raise PermissionDenied(_("Chỉ cán bộ Một cửa được tiếp nhận hồ sơ."))
+    form = IntakeForm(request.POST or None)
+    extra_errors: list[str] = []
+    chosen = None
+    if request.method == "POST":
+        if form.is_valid():
+            chosen = form.cleaned_data["procedure"]
+            reused = set(
+                Document.objects.filter(
+                    pk__in=[int(x) for x in request.POST.getlist("reuse_doc") if x.isdigit()],
+                    dossier__in=scoping.dossiers_for(request.user),
+                ).values_list("component", flat=True)
+            )
+            components, extra_errors = form.components(request.POST, request.FILES, reused)
+            unit = next((u for u in units if u.code == request.POST.get("unit")), units[0])
+            if not extra_errors:
+                try:
+                    dossier = receive(request.user, form.cleaned_data, components, unit, request.POST)
+                except DossierError as exc:
+                    extra_errors = list(exc.messages)
+                except PermissionDenied as exc:
+                    extra_errors = [str(exc)]
+                else:
+                    messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
+                    return redirect(reverse("backoffice:dossier", args=[dossier.code]) + "?received=1")
+        else:
+            code = request.POST.get("procedure", "")
+            chosen = Procedure.objects.filter(code=code).first() if code else None
+    return render(
+        request,
+        "backoffice/intake.html",
+        {
+            "nav": "intake",
+            "form": form,
+            "chosen": chosen,
+            "extra_errors": extra_errors,
+            "units": units,
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        },
+    )
+
+
+def receive(user: Any, data: dict[str, Any], components: list[dict[str, Any]], unit: Any, post: Any) -> Any:
+    """Receive through the services, then attach each scanned component (digitised at the counter)."""
+    applicant = services.Applicant(
+        name=data["applicant_name"],
+        id_number=data["applicant_id_number"],
+        phone=data.get("applicant_phone", ""),
+        email=data.get("applicant_email", ""),
+        address=data.get("applicant_address", ""),
+    )
+    dossier = services.receive_dossier(
+        user,
+        procedure=data["procedure"],
+        unit=unit,
+        applicant=applicant,
+        idempotency_key=f"counter:{post.get('idempotency_key', '')}" if post.get("idempotency_key") else None,
+    )
+    reused = bool(post.get("reuse_from")) or bool(post.getlist("reuse_doc"))
+    reusable = Document.objects.filter(
+        pk__in=[int(x) for x in post.getlist("reuse_doc") if x.isdigit()],
+        dossier__in=scoping.dossiers_for(user),
+        kind="component",
+    )
+    published = services.published_components(dossier.procedure)
+    for doc in reusable:
+        if doc.component not in published or dossier.documents.filter(sha256=doc.sha256).exists():
+            continue
+        with doc.file.open("rb") as fh:
+            data_bytes = fh.read()
+        services.attach_document(
+            user,
+            dossier,
+            upload=services.Upload(doc.filename, data_bytes),
+            component=doc.component,
+            digitized=doc.digitized,
+            reused=True,
+        )
+    for c in components:
+        upload = c["upload"]
+        if upload is None or dossier.documents.filter(filename=upload.name).exists():
+            continue
+        services.attach_document(
+            user,
+            dossier,
+            upload=services.Upload(upload.name, upload.read()),
+            component=c["code"],
+            digitized=True,
+            reused=reused,
+        )
+    return dossier
+
+
+@staff_required
+@require_GET
+def intake_checklist(request: HttpRequest) -> HttpResponse:
+    procedure = Procedure.objects.filter(code=request.GET.get("procedure", ""), active=True).first()
+    if procedure is None:
+        return HttpResponse("")
+    return render(request, "backoffice/_checklist.html", {"procedure": procedure})
+
+
+@staff_required
+@require_GET
+def form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    dossier = scoping.dossier_or_404(request.user, code)
+    if kind not in pdf.FORMS:
+        return HttpResponse(status=404)
+    audit.record(request.user, f"form:{kind}", dossier)
+    data = pdf.render(kind, dossier)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{kind}.pdf"'
+    return response
+
+
+@staff_required
+@require_GET
+def tracking_book(request: HttpRequest) -> HttpResponse:
+    """Sổ theo dõi hồ sơ of one unit in scope for a period, or of the selected dossiers (bulk)."""
+    today = timezone.localdate()
+    start = _date(request.GET.get("from")) or today.replace(day=1)
+    end = _date(request.GET.get("to")) or today
+    codes = request.GET.getlist("code")
+    qs = scoping.dossiers_for(request.user).order_by("received_at")
+    unit_code = request.GET.get("unit", "")
+    period = {"received_at__date__gte": start, "received_at__date__lte": end}
+    qs = qs.filter(code__in=codes) if codes else qs.filter(**period)
+    if unit_code:
+        unit = scoping.unit_or_404(request.user, unit_code)
+        qs = qs.filter(Q(unit=unit) | Q(receiving_unit=unit))
+    else:
+        first = qs.first()
+        found = (first.receiving_unit or first.unit) if first else access.visible_units(request.user).first()
+        if found is None:
+            return HttpResponse(_("Không có đơn vị nào trong phạm vi của bạn."), status=404)
+        unit = found
+    if codes:
+        dates = [timezone.localtime(d.received_at).date() for d in qs]  # the selected dossiers' own period
+        start, end = (min(dates), max(dates)) if dates else (start, end)
+    rows = list(qs)
+    audit.record_many(request.user, "tracking_book", rows, unit=unit.code, start=str(start), end=str(end))
+    data = pdf.render_tracking_book(unit, start, end, rows)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="so-theo-doi-{unit.code}-{start}-{end}.pdf"'
+    return response
+
+
+@staff_required
+@require_GET
+def procedure_search(request: HttpRequest) -> HttpResponse:
+    """Accent-insensitive procedure search for the intake screen ("dang ky khai sinh")."""
+    q = fold(request.GET.get("q", ""))
+    results = []
+    if q:
+        terms = q.split()
+        qs = Procedure.objects.filter(active=True)
+        for term in terms:
+            qs = qs.filter(Q(name_folded__contains=term) | Q(code__startswith=term))
+        # Best first: the typed phrase as one piece, then the shortest (most specific) name.
+        found = list(qs[:200])
+        found.sort(key=lambda p: (q not in p.name_folded, p.code != q, len(p.name), p.name))
+        results = found[:15]
+    return render(request, "backoffice/_procedure_results.html", {"results": results, "q": q})
+
+
+@staff_required
+@require_GET
+def applicant_lookup(request: HttpRequest) -> HttpResponse:
+    """Earlier dossiers of the same applicant (within scope), to reuse their data and documents."""
+    id_number = request.GET.get("applicant_id_number", "").strip()
+    earlier = []
+    if len(id_number) >= 9:
+        earlier = list(
+            scoping.dossiers_for(request.user)
+            .filter(applicant_id_number=id_number)
+            .prefetch_related("documents")
+            .order_by("-received_at")[:10]
+        )
+        audit.record_many(request.user, "applicant_lookup", earlier)
+    return render(request, "backoffice/_applicant.html", {"earlier": earlier, "id_number": id_number})
+
+
+@staff_required
+@require_GET
+def document_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """A scan, evidence, notice or result file of a dossier in scope."""
+    dossier = scoping.dossier_or_404(request.user, code)
+    doc = dossier.documents.filter(pk=pk).first()
+    if doc is None:
+        raise Http404(_("Không tìm thấy tài liệu."))
+    audit.record(request.user, "document", dossier, document=doc.pk)
+    return FileResponse(doc.file.open("rb"), content_type=doc.content_type, filename=doc.filename)
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    """Back-office entry for staff (the screens are a later issue)."""
-    return render(request, "backoffice/home.html")
+    return redirect("backoffice:worklist")

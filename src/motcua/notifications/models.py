@@ -48,3 +48,53 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient} ({self.template})"
+
+
+class MessageTemplate(models.Model):
+    """A citizen-facing message per (code, channel), editable by administrators; rendered at delivery time.
+
+    `subject` and `body` use Django template syntax over the outbox row's `context`.
+    """
+
+    code = models.CharField(_("mã mẫu"), max_length=60)
+    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
+    subject = models.CharField(_("tiêu đề"), max_length=255, blank=True, default="")
+    body = models.TextField(_("nội dung"))
+    active = models.BooleanField(_("đang dùng"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mẫu tin nhắn")
+        verbose_name_plural = _("mẫu tin nhắn")
+        ordering = ["code", "channel"]
+        constraints = [models.UniqueConstraint(fields=["code", "channel"], name="message_template_code_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.channel})"
+
+
+class SimulatedDelivery(models.Model):
+    """What the SMS/Zalo/e-mail simulators delivered: the citizen's phone in tests and the demo.
+
+    Like a real gateway honouring idempotency keys, a repeated key is not delivered again; the
+    simulator only counts how often it was asked (`requests`).
+    """
+
+    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
+    idempotency_key = models.CharField(_("khóa chống trùng"), max_length=200)
+    recipient = models.CharField(_("người nhận"), max_length=255)
+    subject = models.CharField(_("tiêu đề"), max_length=255, blank=True, default="")
+    body = models.TextField(_("nội dung"))
+    requests = models.PositiveIntegerField(_("số lần yêu cầu gửi"), default=1)
+    delivered_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tin đã gửi (giả lập)")
+        verbose_name_plural = _("tin đã gửi (giả lập)")
+        ordering = ["-delivered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "idempotency_key"], name="simulated_delivery_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient}"

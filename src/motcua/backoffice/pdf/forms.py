@@ -1,0 +1,283 @@
+"""Build the context of each official form from a dossier and render it with WeasyPrint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.apps import apps
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from motcua.backoffice.pdf import qr
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    kind: str
+    number: str  # form number in Circular 03/2025 Annex I
+    title: str  # the document name, as written in the circular
+    template: str
+    # Event types whose latest payload feeds the form (reason, items, new date...).
+    event_types: tuple[str, ...] = ()
+    landscape: bool = False
+
+
+FORMS: dict[str, FormSpec] = {
+    s.kind: s
+    for s in [
+        FormSpec("receipt", "01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "receipt.html", ("received",)),
+        FormSpec(
+            "supplement",
+            "02",
+            "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+            "supplement.html",
+            ("supplement_requested",),
+        ),
+        FormSpec(
+            "refusal",
+            "03",
+            "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+            "refusal.html",
+            ("refused",),
+        ),
+        FormSpec(
+            "apology",
+            "04",
+            "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+            "apology.html",
+            ("apology_approved", "apology_recorded"),
+        ),
+        FormSpec(
+            "stop",
+            "05",
+            "Thông báo dừng giải quyết hồ sơ",
+            "stop.html",
+            ("stopped",),
+        ),
+        FormSpec("control", "06", "Phiếu kiểm soát quá trình giải quyết hồ sơ", "control.html"),
+    ]
+}
+BOOK = FormSpec("book", "07", "Sổ theo dõi hồ sơ", "book.html", landscape=True)
+
+EVENT_LABELS = {
+    "submitted": "Nộp hồ sơ",
+    "received": "Tiếp nhận hồ sơ",
+    "step_started": "Bắt đầu bước xử lý",
+    "step_completed": "Hoàn thành bước xử lý",
+    "forwarded": "Chuyển xử lý",
+    "assigned": "Phân công xử lý",
+    "approved": "Phê duyệt",
+    "supplement_requested": "Yêu cầu bổ sung hồ sơ",
+    "supplement_supplied": "Nhận hồ sơ bổ sung",
+    "apology_recorded": "Dự thảo văn bản xin lỗi",
+    "apology_approved": "Lãnh đạo duyệt văn bản xin lỗi",
+    "extended": "Gia hạn ngày hẹn trả",
+    "clock_paused": "Tạm dừng tính thời gian",
+    "clock_resumed": "Tiếp tục tính thời gian",
+    "fee_requested": "Yêu cầu nộp phí, lệ phí",
+    "fee_confirmed": "Đã nộp phí, lệ phí",
+    "document_attached": "Đính kèm tài liệu",
+    "result_recorded": "Cập nhật kết quả",
+    "stopped": "Dừng giải quyết",
+    "refused": "Từ chối giải quyết",
+    "withdrawn": "Rút hồ sơ",
+    "finished": "Có kết quả",
+    "result_uploaded": "Tải lên kết quả",
+    "returned": "Trả kết quả",
+    "closed": "Đóng hồ sơ",
+}
+CLASS_LABELS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
+
+
+def local(dt: datetime | None) -> datetime | None:
+    return timezone.localtime(dt) if dt else None
+
+
+def classify(due: datetime | None, finished: datetime | None) -> str:
+    """contracts §2.6: compare local dates (early / on_time / late); '' when not finished or no due time."""
+    if not due or not finished:
+        return ""
+    d, f = timezone.localtime(due).date(), timezone.localtime(finished).date()
+    return "early" if f < d else "on_time" if f == d else "late"
+
+
+def latest_payload(dossier: Any, types: Sequence[str]) -> dict[str, Any]:
+    """The payload of the most recent event of one of `types` ({} if none): reasons, items, dates."""
+    if not types:
+        return {}
+    event = dossier.events.filter(type__in=types).select_related("actor").order_by("-seq").first()
+    if event is None:
+        return {}
+    name = (event.actor.get_full_name() or event.actor.get_username()) if event.actor else event.actor_label
+    key = "approver_name" if event.type == "apology_approved" else "actor_name"
+    return {**(event.payload or {}), key: name}
+
+
+def _parse_dt(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def step_rows(dossier: Any) -> list[dict[str, Any]]:
+    """Rows of the control sheet: one per step run (unit, people, times, early/on-time/late).
+
+    Uses the dossier's StepRun rows when the model exists; otherwise the events (who did what when).
+    """
+    step_model = next((m for m in apps.get_app_config("dossiers").get_models() if m.__name__ == "StepRun"), None)
+    rows: list[dict[str, Any]] = []
+    if step_model is not None:
+        for run in step_model._default_manager.filter(dossier=dossier).order_by("pk"):
+            step = getattr(run, "step", None) or getattr(run, "process_step", None)
+            assignee = getattr(run, "assignee", None)
+            started = getattr(run, "started_at", None)
+            finished = getattr(run, "finished_at", None)
+            due = getattr(run, "due_at", None)
+            rows.append(
+                {
+                    "name": getattr(step, "name", "") or getattr(run, "name", ""),
+                    "unit": getattr(getattr(run, "unit", None), "name", ""),
+                    "person": (assignee.get_full_name() or assignee.get_username()) if assignee else "",
+                    "started": local(started),
+                    "finished": local(finished),
+                    "due": local(due),
+                    "result": CLASS_LABELS.get(classify(due, finished), ""),
+                    "note": getattr(run, "outcome", "") or "",
+                }
+            )
+    if rows:
+        return rows
+    for event in dossier.events.order_by("seq"):
+        payload = event.payload or {}
+        due = _parse_dt(payload.get("due_at"))
+        rows.append(
+            {
+                "name": EVENT_LABELS.get(event.type, event.type),
+                "unit": payload.get("unit_name", ""),
+                "person": event.actor_label or (event.actor.get_username() if event.actor else ""),
+                "started": local(event.at),
+                "finished": local(event.at),
+                "due": local(due),
+                "result": CLASS_LABELS.get(classify(due, event.at), ""),
+                "note": payload.get("note", "") or payload.get("reason", ""),
+            }
+        )
+    return rows
+
+
+def components(dossier: Any, payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Documents submitted: from the intake event if it lists them, else the procedure's mandatory ones."""
+    listed = payload.get("components")
+    if isinstance(listed, list) and listed:
+        return [c if isinstance(c, dict) else {"name": str(c), "copies": 1} for c in listed]
+    rows = [
+        {"name": c.name, "copies": c.copies}
+        for c in dossier.procedure.components.order_by("order")
+        if c.mandatory and c.kind != "present"
+    ]
+    if rows:
+        return rows
+    extra = dossier.procedure.extra or {}
+    return [
+        {"name": c.get("name", ""), "copies": c.get("copies", 1)}
+        for c in extra.get("components", [])
+        if isinstance(c, dict) and c.get("mandatory", True)
+    ]
+
+
+def _header(unit: Any) -> dict[str, str]:
+    parent = getattr(unit, "parent", None)
+    return {"upper": parent.name.upper() if parent else "", "unit": unit.name.upper(), "unit_name": unit.name}
+
+
+def _pdf(template: str, context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(f"backoffice/pdf/{template}", context)
+    return bytes(HTML(string=html, base_url=None).write_pdf())
+
+
+def render(kind: str, dossier: Any, *, extra: dict[str, Any] | None = None, issued_at: datetime | None = None) -> bytes:
+    """The PDF of form `kind` for `dossier`; `extra` overrides event data (e.g. a draft's reason)."""
+    spec = FORMS[kind]
+    issued = local(issued_at or timezone.now())
+    assert issued is not None
+    payload = {**latest_payload(dossier, spec.event_types), **(extra or {})}
+    unit = dossier.receiving_unit or dossier.unit
+    new_appointment = _parse_dt(payload.get("new_appointment_at") or payload.get("appointment_at"))
+    appointment = dossier.appointment_at if kind == "receipt" else (new_appointment if kind == "apology" else None)
+    if kind == "apology" and appointment is None:
+        appointment = dossier.appointment_at
+    qr_text = qr.payload(
+        ma_ho_so=dossier.code,
+        ma_tthc=dossier.procedure.code,
+        so_dinh_danh=dossier.applicant_id_number,
+        ten_giay_to=spec.title,
+        he_thong=qr.SYSTEM_NAME,
+        thoi_gian=issued.isoformat(timespec="seconds"),
+        ngay_hen=local(appointment).isoformat(timespec="seconds") if appointment else None,  # type: ignore[union-attr]
+    )
+    context = {
+        "spec": spec,
+        "d": dossier,
+        "header": _header(unit),
+        "issued": issued,
+        "qr": qr.svg_data_uri(qr_text),
+        "payload": payload,
+        "reason": payload.get("reason", ""),
+        "items": payload.get("items") or [],
+        "received": local(dossier.received_at),
+        "appointment": local(dossier.appointment_at),
+        "original_appointment": local(_parse_dt(payload.get("previous_appointment_at")) or dossier.appointment_at),
+        "new_appointment": local(new_appointment),
+        "components": components(dossier, payload) if kind == "receipt" else [],
+        "steps": step_rows(dossier) if kind == "control" else [],
+        "deadline": f"{dossier.procedure.deadline_amount.normalize():f} {dossier.procedure.get_deadline_unit_display()}",
+        "sets": payload.get("sets", 1),
+        "contact": payload.get("contact", ""),
+    }
+    return _pdf(spec.template, context)
+
+
+def render_tracking_book(
+    unit: Any, start: date, end: date, dossiers: Iterable[Any], *, issued_at: datetime | None = None
+) -> bytes:
+    """Sổ theo dõi hồ sơ (A4 landscape) of `unit` for the period [start, end]."""
+    issued = local(issued_at or timezone.now())
+    assert issued is not None
+    rows = list(dossiers)
+    qr_text = qr.payload(
+        ten_giay_to=BOOK.title,
+        don_vi=unit.code,
+        tu_ngay=start.isoformat(),
+        den_ngay=end.isoformat(),
+        he_thong=qr.SYSTEM_NAME,
+        thoi_gian=issued.isoformat(timespec="seconds"),
+    )
+    context = {
+        "spec": BOOK,
+        "header": _header(unit),
+        "issued": issued,
+        "qr": qr.svg_data_uri(qr_text),
+        "start": start,
+        "end": end,
+        "rows": [
+            {
+                "d": d,
+                "received": local(d.received_at),
+                "appointment": local(d.appointment_at),
+                "finished": local(d.finished_at),
+                "returned": local(d.returned_at),
+            }
+            for d in rows
+        ],
+    }
+    return _pdf(BOOK.template, context)
