@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 MOTCUA_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/motcua_test
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-postgres lint bench bench-quick openapi docs-settings clean
+.PHONY: install run test test-postgres lint bench bench-quick openapi docs-settings screens clean
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ bench-quick: install
 # Regenerates the committed OpenAPI document (a test fails when it drifts from the code).
 openapi: install
 	$(BIN)/python manage.py spectacular --file docs/openapi.yaml --validate
+
+# Screenshots of the main staff screens at 1366x768 (headless Debian Chromium, throw-away database).
+screens: install
+	$(BIN)/python -m motcua.backoffice.screenshots --out docs/screens
 
 docs-settings: install
 	$(BIN)/python -m motcua.config > docs/SETTINGS.md

@@ -50,6 +50,16 @@ SETTINGS: dict[str, Setting] = {
         Setting("MOTCUA_ZALO_PROVIDER", "simulator", "Zalo adapter name (`simulator` writes to the database)."),
         Setting("MOTCUA_MEDIA_DIR", "", "Folder for uploaded files; empty: `<data dir>/media`."),
         Setting("MOTCUA_MAX_UPLOAD_MB", "20", "Largest accepted upload, in MiB."),
+        Setting(
+            "MOTCUA_OUTBOX_MAX_ATTEMPTS", "6", "Delivery attempts of one message before it is marked failed (visible)."
+        ),
+        Setting("MOTCUA_OUTBOX_BACKOFF_SECONDS", "30", "First retry delay of a failed delivery; doubles each attempt."),
+        Setting("MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS", "21600", "Longest retry delay of a failed delivery."),
+        Setting(
+            "MOTCUA_OUTBOX_LEASE_SECONDS",
+            "120",
+            "How long a worker holds a claimed message before another may retry it.",
+        ),
     ]
 }
 

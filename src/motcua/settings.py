@@ -111,7 +111,7 @@ MEDIA_URL = "media/"
 MAX_UPLOAD_BYTES = int(config.env("MOTCUA_MAX_UPLOAD_MB")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/backoffice/login/"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -127,6 +127,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_PROVIDER = config.env("MOTCUA_SMS_PROVIDER")
 ZALO_PROVIDER = config.env("MOTCUA_ZALO_PROVIDER")
+OUTBOX_MAX_ATTEMPTS = int(config.env("MOTCUA_OUTBOX_MAX_ATTEMPTS"))
+OUTBOX_BACKOFF_BASE_SECONDS = float(config.env("MOTCUA_OUTBOX_BACKOFF_SECONDS"))
+OUTBOX_BACKOFF_MAX_SECONDS = float(config.env("MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS"))
+OUTBOX_LEASE_SECONDS = float(config.env("MOTCUA_OUTBOX_LEASE_SECONDS"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
