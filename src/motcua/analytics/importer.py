@@ -243,6 +243,7 @@ def import_lines(
     validator = Validator(due_fn if due_fn is not None else default_due_calculator())
     writer = Writer()
     deltas: Deltas = {}
+    reported = 0
     try:
         with transaction.atomic():
             for chunk in _chunks(lines, CHUNK):
@@ -273,7 +274,8 @@ def import_lines(
                         v = r.values
                         add_dossier(deltas, v["unit_id"], v["procedure_id"], facts_from_values(v))
                 result.imported += len(rows) if (partial or not result.errors) else 0
-                if progress is not None and result.lines % 100_000 < CHUNK:
+                if progress is not None and result.lines // 100_000 > reported:
+                    reported = result.lines // 100_000
                     pct = f" ({100 * result.lines // total_hint}%)" if total_hint else ""
                     print(f"import: {result.lines} lines read{pct}, {len(result.errors)} errors", file=progress)
             result.errors.sort(key=lambda e: e["line"])

@@ -22,43 +22,116 @@ def dataset(world: dict[str, Any]) -> dict[str, Any]:
     j, c, p1, p2 = world["justice"], world["commune"], world["p1"], world["p2"]
     fin = {"status": "finished"}
     # A: online, received on the first day, finished ON the due date -> on_time
-    make_dossier("A", j, p1, channel="online", received_at=t("2025-01-10", 8), due_at=t("2025-01-13", 17),
-                 finished_at=t("2025-01-13", 16), synced_national=True, e_result=True, digitized=True, **fin)
+    make_dossier(
+        "A",
+        j,
+        p1,
+        channel="online",
+        received_at=t("2025-01-10", 8),
+        due_at=t("2025-01-13", 17),
+        finished_at=t("2025-01-13", 16),
+        synced_national=True,
+        e_result=True,
+        digitized=True,
+        **fin,
+    )
     # B: direct, finished before the due date -> early; fee paid online
-    make_dossier("B", j, p2, received_at=t("2025-01-12"), due_at=t("2025-01-15", 17), finished_at=t("2025-01-14"),
-                 fee_amount=10000, paid_online=True, synced_national=True, digitized=True, **fin)
+    make_dossier(
+        "B",
+        j,
+        p2,
+        received_at=t("2025-01-12"),
+        due_at=t("2025-01-15", 17),
+        finished_at=t("2025-01-14"),
+        fee_amount=10000,
+        paid_online=True,
+        synced_national=True,
+        digitized=True,
+        **fin,
+    )
     # C: postal, returned after the due date -> late; fee not paid online
-    make_dossier("C", j, p2, channel="postal", received_at=t("2025-01-15"), due_at=t("2025-01-16", 17),
-                 finished_at=t("2025-01-18"), returned_at=t("2025-01-18", 15), status="returned",
-                 fee_amount=10000, synced_national=True, digitized=True)
+    make_dossier(
+        "C",
+        j,
+        p2,
+        channel="postal",
+        received_at=t("2025-01-15"),
+        due_at=t("2025-01-16", 17),
+        finished_at=t("2025-01-18"),
+        returned_at=t("2025-01-18", 15),
+        status="returned",
+        fee_amount=10000,
+        synced_national=True,
+        digitized=True,
+    )
     # D: in progress, due after the period end -> within_time
     make_dossier("D", j, p1, received_at=t("2025-01-18"), due_at=t("2025-01-25", 17), digitized=True)
     # E: online, in progress, due inside the period -> overdue; negative feedback
-    make_dossier("E", j, p1, channel="online", received_at=t("2025-01-11"), due_at=t("2025-01-14", 17),
-                 digitized=True, negative_feedback=True)
+    make_dossier(
+        "E",
+        j,
+        p1,
+        channel="online",
+        received_at=t("2025-01-11"),
+        due_at=t("2025-01-14", 17),
+        digitized=True,
+        negative_feedback=True,
+    )
     # F: received long ago, still in progress -> carried_over, overdue
     make_dossier("F", c, p1, received_at=t("2024-06-01"), due_at=t("2024-06-05", 17))
     # G: received before the period, finished on the first day -> carried_over, late
-    make_dossier("G", c, p1, received_at=t("2025-01-05"), due_at=t("2025-01-08", 17), finished_at=t("2025-01-10"), **fin)
+    make_dossier(
+        "G", c, p1, received_at=t("2025-01-05"), due_at=t("2025-01-08", 17), finished_at=t("2025-01-10"), **fin
+    )
     # H: received and finished before the period -> not counted at all
-    make_dossier("H", c, p1, received_at=t("2025-01-05"), due_at=t("2025-01-08", 17), finished_at=t("2025-01-09"), **fin)
+    make_dossier(
+        "H", c, p1, received_at=t("2025-01-05"), due_at=t("2025-01-08", 17), finished_at=t("2025-01-09"), **fin
+    )
     # I: online, finished after the period end, due after the end -> in progress within_time
-    make_dossier("I", j, p1, channel="online", received_at=t("2025-01-19"), due_at=t("2025-01-22", 17),
-                 finished_at=t("2025-01-22"), digitized=True, **fin)
+    make_dossier(
+        "I",
+        j,
+        p1,
+        channel="online",
+        received_at=t("2025-01-19"),
+        due_at=t("2025-01-22", 17),
+        finished_at=t("2025-01-22"),
+        digitized=True,
+        **fin,
+    )
     # J: finished after the period end but due inside it -> in progress overdue
-    make_dossier("J", j, p2, received_at=t("2025-01-16"), due_at=t("2025-01-17", 17), finished_at=t("2025-01-21"),
-                 digitized=True, **fin)
+    make_dossier(
+        "J",
+        j,
+        p2,
+        received_at=t("2025-01-16"),
+        due_at=t("2025-01-17", 17),
+        finished_at=t("2025-01-21"),
+        digitized=True,
+        **fin,
+    )
     # K: withdrawn inside the period
-    make_dossier("K", j, p1, received_at=t("2025-01-13"), finished_at=t("2025-01-14"), status="withdrawn", digitized=True)
+    make_dossier(
+        "K", j, p1, received_at=t("2025-01-13"), finished_at=t("2025-01-14"), status="withdrawn", digitized=True
+    )
     # L: refused -> only in `refused`
-    make_dossier("L", j, p1, channel="online", received_at=t("2025-01-14"), finished_at=t("2025-01-14"), status="refused")
+    make_dossier(
+        "L", j, p1, channel="online", received_at=t("2025-01-14"), finished_at=t("2025-01-14"), status="refused"
+    )
     # M: 00:30 local on the day after the period (17:30 UTC on the last day) -> not counted
     make_dossier("M", j, p1, received_at=t("2025-01-21", 0, 30))
     # N: 23:30 local on the last day, due that day -> new, within_time (u = to)
     make_dossier("N", j, p1, received_at=t("2025-01-20", 23, 30), due_at=t("2025-01-20", 23, 45), digitized=True)
     # O: carried over, stopped inside the period
-    make_dossier("O", c, p1, received_at=t("2025-01-01"), due_at=t("2025-01-03", 17), finished_at=t("2025-01-15"),
-                 status="stopped")
+    make_dossier(
+        "O",
+        c,
+        p1,
+        received_at=t("2025-01-01"),
+        due_at=t("2025-01-03", 17),
+        finished_at=t("2025-01-15"),
+        status="stopped",
+    )
     return world
 
 
