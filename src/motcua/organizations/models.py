@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,42 @@ class Level(models.TextChoices):
     COMMUNE = "commune", _("Cấp xã")
 
 
+class Category(models.TextChoices):
+    """What kind of body a unit is, whatever the raw `kind` written in the catalogue file."""
+
+    PEOPLES_COMMITTEE = "peoples_committee", _("Ủy ban nhân dân")
+    DEPARTMENT = "department", _("Cơ quan chuyên môn")
+    VERTICAL_AGENCY = "vertical_agency", _("Cơ quan ngành dọc")
+    PUBLIC_SERVICE_UNIT = "public_service_unit", _("Đơn vị sự nghiệp")
+    SERVICE_CENTRE = "service_centre", _("Trung tâm Phục vụ hành chính công")
+    OTHER = "other", _("Khác")
+
+
+# Raw kinds used by catalogue files (shared/data/sample-catalog.yaml) and the category each maps to.
+KIND_CATEGORIES: dict[str, str] = {
+    "ubnd_tinh": Category.PEOPLES_COMMITTEE,
+    "ubnd_huyen": Category.PEOPLES_COMMITTEE,
+    "ubnd_xa": Category.PEOPLES_COMMITTEE,
+    "phuong": Category.PEOPLES_COMMITTEE,
+    "xa": Category.PEOPLES_COMMITTEE,
+    "thi_tran": Category.PEOPLES_COMMITTEE,
+    "dac_khu": Category.PEOPLES_COMMITTEE,
+    "van_phong": Category.DEPARTMENT,
+    "so": Category.DEPARTMENT,
+    "phong": Category.DEPARTMENT,
+    "trung_tam_phvhcc": Category.SERVICE_CENTRE,
+    "bo_phan_mot_cua": Category.SERVICE_CENTRE,
+    "don_vi_su_nghiep": Category.PUBLIC_SERVICE_UNIT,
+    "co_quan_nganh_doc": Category.VERTICAL_AGENCY,
+    "cong_an_cap_xa": Category.VERTICAL_AGENCY,
+}
+
+
+def category_for_kind(kind: str) -> str:
+    """The category of a raw kind; unknown kinds are kept as written and fall into `other`."""
+    return KIND_CATEGORIES.get(kind, Category.OTHER)
+
+
 class Unit(models.Model):
     """A unit (cơ quan, đơn vị) identified by its national agency code, e.g. `H32.27`."""
 
@@ -21,6 +60,7 @@ class Unit(models.Model):
     level = models.CharField(_("cấp"), max_length=16, choices=Level.choices)
     # Kinds as written in the catalogue file (so, ubnd_tinh, phuong, xa, trung_tam_phvhcc, ...).
     kind = models.CharField(_("loại"), max_length=40, blank=True, default="")
+    category = models.CharField(_("nhóm cơ quan"), max_length=30, choices=Category.choices, default=Category.OTHER)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("đơn vị cấp trên"),
@@ -41,6 +81,11 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.kind and self.category == Category.OTHER:
+            self.category = category_for_kind(self.kind)
+        super().save(*args, **kwargs)
 
 
 class Role(models.TextChoices):
@@ -72,3 +117,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit.code}"
+
+
+class Official(User):
+    """Officials (cán bộ) as seen in the admin: users with their roles per unit inline."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("cán bộ")
+        verbose_name_plural = _("cán bộ")
