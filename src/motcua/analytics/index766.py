@@ -47,13 +47,11 @@ DEFAULT_SCORING: dict[str, dict[str, Any]] = {
     "5.3": {"group": "5", "name": "Hài lòng trong tiếp nhận, giải quyết hồ sơ", "max": 6, "threshold": 0.9},
 }
 NOTES = {
-    "1.1": "no publication-decision dates in the catalogue: zero denominator",
+    "1.1": "procedure versions with a decision date in the period and an effective date",
     "1.2": "no publicity dates in the catalogue: zero denominator",
     "5.1": "no feedback (PAKN) data yet: zero denominator",
     "5.2": "no feedback (PAKN) data yet: zero denominator",
 }
-# Parts of public information a procedure must show (Decree 63/2010 Art. 8(2)), checked in `extra`.
-REQUIRED_INFO = ("components",)
 
 
 class ScoringError(ValueError):
@@ -96,22 +94,56 @@ def load_scoring(path: str | None = None) -> dict[str, dict[str, Any]]:
     return table
 
 
-def _catalogue(procedure_ids: set[int] | None) -> dict[str, tuple[int, int]]:
-    """(numerator, denominator) of the catalogue criteria."""
-    from motcua.catalog.models import Procedure
+def _publication_on_time(decision: date, effective: date, working_days: int = 5) -> bool:
+    """Decree 63/2010 Art. 15 as operated for provinces: decision ≤ effective date − 5 working days."""
+    from datetime import timedelta
+
+    from motcua.calendar.holidays_vn import vietnam_calendar
+
+    cal = vietnam_calendar()
+    day, left = effective, working_days
+    while left > 0:
+        day -= timedelta(days=1)
+        if cal.is_working_day(day):
+            left -= 1
+    return decision <= day
+
+
+def _catalogue(procedure_ids: set[int] | None, start: date, end: date) -> dict[str, tuple[int, int]]:
+    """(numerator, denominator) of the catalogue criteria.
+
+    1.1: procedures with a version whose decision date falls in the period and that has an effective
+    date; late if any such version's decision came later than 5 working days before the effective date.
+    1.2: no publicity date exists in the catalogue: zero denominator.
+    1.3: complete = a name, at least one required component, a stated time limit and at least one result.
+    3.1: online level full or partial. 3.5: fee-bearing (fee > 0 or a fee rule) and offered online.
+    """
+    from django.db.models import Count
+
+    from motcua.catalog.models import Procedure, ProcedureVersion
 
     qs = Procedure.objects.filter(active=True)
     if procedure_ids is not None:
         qs = qs.filter(id__in=procedure_ids)
-    procs = list(qs.values("id", "online", "fee", "fee_rule", "extra"))
-    complete = sum(1 for p in procs if all((p["extra"] or {}).get(k) for k in REQUIRED_INFO))
+    procs = list(
+        qs.annotate(n_components=Count("components", distinct=True), n_results=Count("results", distinct=True)).values(
+            "id", "name", "online", "fee", "fee_rule", "deadline_unit", "n_components", "n_results"
+        )
+    )
+    complete = sum(1 for p in procs if p["name"] and p["n_components"] and p["deadline_unit"] and p["n_results"])
     online = sum(1 for p in procs if p["online"] in ("full", "partial"))
     fee_bearing = [p for p in procs if p["fee"] > 0 or p["fee_rule"]]
-    payable = sum(
-        1 for p in fee_bearing if p["online"] in ("full", "partial") and (p["extra"] or {}).get("online_payment", True)
-    )
+    payable = sum(1 for p in fee_bearing if p["online"] in ("full", "partial"))
+    versions = ProcedureVersion.objects.filter(
+        procedure_id__in=[p["id"] for p in procs],
+        decision_date__range=(start, end),
+        effective_date__isnull=False,
+    ).values_list("procedure_id", "decision_date", "effective_date")
+    published: dict[int, bool] = {}
+    for pid, decision, effective in versions:
+        published[pid] = published.get(pid, True) and _publication_on_time(decision, effective)
     return {
-        "1.1": (0, 0),
+        "1.1": (sum(published.values()), len(published)),
         "1.2": (0, 0),
         "1.3": (complete, len(procs)),
         "3.1": (online, len(procs)),
@@ -177,7 +209,7 @@ def index_766(
     )
     late = row["resolved"]["late"] + row["in_progress"]["overdue"]
     fractions: dict[str, tuple[int, int]] = {
-        **_catalogue(scope.procedure_ids),
+        **_catalogue(scope.procedure_ids, start, end),
         "1.4": (flags["synced"], new),
         "2.1": (good, received),
         "3.2": (with_online, len(services)),
@@ -215,7 +247,7 @@ def index_766(
                 item = {"id": cid, "name": spec["name"], "numerator": num, "denominator": den, "share": share}
             item["max"] = float(spec["max"])
             item["points"] = pts
-            if cid in NOTES:
+            if cid in NOTES and not (cid == "1.1" and item["denominator"]):
                 item["note"] = NOTES[cid]
             criteria.append(item)
         gpoints = round(sum(c["points"] for c in criteria), 2)

@@ -33,8 +33,9 @@ def world(db: Any) -> dict[str, Any]:
         deadline_unit="working_days",
         online="full",
         fee=0,
-        extra={"components": ["Tờ khai"]},
     )
+    p1.components.create(order=1, name="Tờ khai đăng ký khai sinh")
+    p1.results.create(order=1, name="Giấy khai sinh", code="KQ.G15.000031")
     p2 = Procedure.objects.create(
         code="2.000815",
         name="Chứng thực bản sao",

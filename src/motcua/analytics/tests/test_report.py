@@ -289,3 +289,20 @@ def test_kl91_and_indicators(dataset: dict[str, Any], capsys: pytest.CaptureFixt
     ind = json.loads(capsys.readouterr().out)
     assert ind["total"]["online_share"] == {"numerator": 3, "denominator": 9, "rate": 0.3333}
     assert ind["total"]["online_payment_share"]["rate"] == 0.5
+
+
+def test_766_publication_on_time_from_versions(world: dict[str, Any]) -> None:
+    from motcua.catalog.models import ProcedureVersion
+
+    # Effective Monday 20/01/2025; 5 working days before = Monday 13/01/2025.
+    ProcedureVersion.objects.create(
+        procedure=world["p1"], version=1, decision_date=date(2025, 1, 13), effective_date=date(2025, 1, 20)
+    )  # on time (boundary)
+    ProcedureVersion.objects.create(
+        procedure=world["p2"], version=1, decision_date=date(2025, 1, 14), effective_date=date(2025, 1, 20)
+    )  # late by one working day
+    ProcedureVersion.objects.create(
+        procedure=world["p2"], version=2, decision_date=date(2024, 1, 14), effective_date=date(2024, 3, 20)
+    )  # outside the period: ignored
+    crit = {c["id"]: c for g in index_766(F, T)["groups"] for c in g["criteria"]}
+    assert (crit["1.1"]["numerator"], crit["1.1"]["denominator"], crit["1.1"]["points"]) == (1, 2, 3.0)
