@@ -141,6 +141,8 @@ def _catalogue(procedure_ids: set[int] | None, start: date, end: date) -> dict[s
     ).values_list("procedure_id", "decision_date", "effective_date")
     published: dict[int, bool] = {}
     for pid, decision, effective in versions:
+        if decision is None or effective is None:
+            continue
         published[pid] = published.get(pid, True) and _publication_on_time(decision, effective)
     return {
         "1.1": (sum(published.values()), len(published)),
