@@ -90,6 +90,9 @@ def apply_deltas(deltas: Deltas) -> None:
     deltas = {k: v for k, v in deltas.items() if any(v.values())}
     if not deltas:
         return
+    if connection.vendor == "postgresql" and len(deltas) > 500:
+        _apply_deltas_copy(deltas)
+        return
     for model, rows in ((DailyRollup, deltas), (MonthlyRollup, monthly(deltas))):
         table = model._meta.db_table
         cols = ", ".join(MEASURES)
@@ -105,6 +108,34 @@ def apply_deltas(deltas: Deltas) -> None:
         with connection.cursor() as cursor:
             for start in range(0, len(params), 2000):
                 cursor.executemany(sql, params[start : start + 2000])
+
+
+def _apply_deltas_copy(deltas: Deltas) -> None:
+    """Bulk path: COPY the daily deltas into a temporary table, then one upsert per grain."""
+    cols = ", ".join(MEASURES)
+    sums = ", ".join(f"SUM({m})" for m in MEASURES)
+    lines = []
+    for (u, p, day), c in deltas.items():
+        lines.append("\t".join([str(u), str(p), day.isoformat(), *(str(c.get(m, 0)) for m in MEASURES)]))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS analytics_rollup_delta (unit_id bigint, procedure_id bigint, day date, "
+            + ", ".join(f"{m} integer" for m in MEASURES)
+            + ")"
+        )
+        cursor.execute("TRUNCATE analytics_rollup_delta")
+        with cursor.cursor.copy(f"COPY analytics_rollup_delta (unit_id, procedure_id, day, {cols}) FROM STDIN") as cp:
+            cp.write("\n".join(lines) + "\n")
+        for model, day_expr in ((DailyRollup, "day"), (MonthlyRollup, "date_trunc('month', day)::date")):
+            table = model._meta.db_table
+            updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
+            cursor.execute(
+                f"INSERT INTO {table} (unit_id, procedure_id, day, {cols}) "
+                f"SELECT unit_id, procedure_id, {day_expr}, {sums} FROM analytics_rollup_delta "
+                f"GROUP BY unit_id, procedure_id, {day_expr} "
+                f"ON CONFLICT (unit_id, procedure_id, day) DO UPDATE SET {updates}"
+            )
+        cursor.execute("TRUNCATE analytics_rollup_delta")
 
 
 def on_dossier_state_changed(sender: Any, dossier: Any, before: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
