@@ -13,8 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RollupBase(models.Model):
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
-    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
+    # Derived data rebuilt from dossiers: no database FK constraint, so bulk upserts skip RI triggers.
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    procedure = models.ForeignKey(
+        "catalog.Procedure", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
     day = models.DateField()
 
     new_online = models.IntegerField(default=0)
