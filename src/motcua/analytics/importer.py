@@ -9,7 +9,6 @@ nothing is written at all.
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -309,6 +308,8 @@ def _copy_text(value: Any) -> str:
         return "f"
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
     s = str(value)
     if "\\" in s or "\t" in s or "\n" in s or "\r" in s:
         s = s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
@@ -371,45 +372,45 @@ class Writer:
         from motcua.dossiers.models import Dossier, DossierEvent
 
         dt, et = Dossier._meta.db_table, DossierEvent._meta.db_table
+        cols = [f.attname for f in self.dossier_fields]
+        # Columns the rows never carry are rendered once; only the others are formatted per row.
+        row_keys = set(rows[0].values)
+        template = [None if c == "id" or c in row_keys else _copy_text(self.defaults[c]) for c in cols]
+        slots = [(i, c) for i, c in enumerate(cols) if template[i] is None and c != "id"]
+        id_slot = cols.index("id")
+        ecols = [f.attname for f in self.event_fields if f.attname != "id"]
+        at = _copy_text(self.now)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT nextval(pg_get_serial_sequence('{dt}', 'id')) FROM generate_series(1, %s)", [len(rows)]
             )
             ids = [r[0] for r in cursor.fetchall()]
-            cols = [f.attname for f in self.dossier_fields]
-            buf = io.StringIO()
+            dlines, elines = [], []
             for pk, r in zip(ids, rows, strict=True):
                 values = r.values
-                buf.write(
-                    "\t".join(
-                        _copy_text(pk if c == "id" else values[c] if c in values else self.defaults[c]) for c in cols
-                    )
-                )
-                buf.write("\n")
-            raw = cursor.cursor  # the psycopg cursor behind Django's wrapper
-            with raw.copy(f"COPY {dt} ({', '.join(cols)}) FROM STDIN") as copy:
-                copy.write(buf.getvalue())
-            ecols = [f.attname for f in self.event_fields if f.attname != "id"]
-            buf = io.StringIO()
-            at = self.now.isoformat()
-            for pk, r in zip(ids, rows, strict=True):
-                prev, h = self._event(r.values["code"], r.source)
-                payload = json.dumps(r.source, ensure_ascii=False)
+                line = list(template)
+                line[id_slot] = str(pk)
+                for i, c in slots:
+                    line[i] = _copy_text(values[c])
+                dlines.append("\t".join(line))  # type: ignore[arg-type]
+                prev, h = self._event(values["code"], r.source)
                 event = {
-                    "dossier_id": pk,
-                    "seq": 1,
+                    "dossier_id": str(pk),
+                    "seq": "1",
                     "type": "imported",
-                    "actor_id": None,
+                    "actor_id": "\\N",
                     "actor_label": "import",
                     "at": at,
-                    "payload": payload,
+                    "payload": _copy_text(json.dumps(r.source, ensure_ascii=False)),
                     "prev_hash": prev,
                     "hash": h,
                 }
-                buf.write("\t".join(_copy_text(event.get(c)) for c in ecols))
-                buf.write("\n")
+                elines.append("\t".join(event.get(c, "\\N") for c in ecols))
+            raw = cursor.cursor  # the psycopg cursor behind Django's wrapper
+            with raw.copy(f"COPY {dt} ({', '.join(cols)}) FROM STDIN") as copy:
+                copy.write("\n".join(dlines) + "\n")
             with raw.copy(f"COPY {et} ({', '.join(ecols)}) FROM STDIN") as copy:
-                copy.write(buf.getvalue())
+                copy.write("\n".join(elines) + "\n")
 
 
 def import_file(path: str, **kwargs: Any) -> ImportResult:

@@ -9,7 +9,7 @@ from django.db.models import Case, DateField, F, Q, QuerySet, When
 from django.db.models.functions import TruncDate
 
 from motcua.analytics.report import Scope
-from motcua.analytics.rules import LOCAL_TZ, RESOLVED_STATUSES, TERMINAL_STATUSES, WOS_STATUSES
+from motcua.analytics.rules import LOCAL_TZ, NOT_RECEIVED, RESOLVED_STATUSES, TERMINAL_STATUSES, WOS_STATUSES
 
 CELLS = (
     "new",
@@ -63,7 +63,7 @@ def annotated(scope: Scope | None = None) -> QuerySet[Any]:
 
 def cell_q(cell: str, start: date, end: date) -> Q:
     """The §5 condition of a cell (literal contract reading) over the annotated queryset."""
-    nr = ~Q(status="refused")
+    nr = ~Q(status="refused") & ~Q(status__in=NOT_RECEIVED)
     new = nr & Q(r__gte=start, r__lte=end)
     carried = nr & Q(r__lt=start) & (Q(e__isnull=True) | Q(e__gte=start))
     handle = new | carried

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from motcua.analytics.models import DailyRollup, MonthlyRollup
 from motcua.analytics.rules import (
     MEASURES,
+    NOT_RECEIVED,
     RESOLVED_STATUSES,
     TERMINAL_STATUSES,
     WOS_STATUSES,
@@ -197,7 +198,8 @@ def facts_sql(dialect: Dialect, where: str = "") -> str:
         f"{dialect.local_day('received_at')} AS r, "
         f"CASE WHEN status IN {_in(TERMINAL_STATUSES)} THEN {dialect.local_day('finished_at')} END AS e, "
         f"{dialect.local_day('due_at')} AS u, fee_amount, paid_online, digitized, reused, e_result, "
-        f"synced_national, negative_feedback FROM {table} {where}"
+        f"synced_national, negative_feedback FROM {table} "
+        f"WHERE status NOT IN {_in(NOT_RECEIVED)} {('AND ' + where.removeprefix('WHERE ')) if where else ''}"
     )
 
 

@@ -34,6 +34,8 @@ RESOLVED_STATUSES: Final = frozenset({"finished", "returned"})
 WOS_STATUSES: Final = frozenset({"withdrawn", "stopped", "closed"})
 TERMINAL_STATUSES: Final = RESOLVED_STATUSES | WOS_STATUSES
 REFUSED: Final = "refused"
+# Submitted online but not yet received by the one-stop desk: counted nowhere until received.
+NOT_RECEIVED: Final = frozenset({"submitted"})
 # Statuses whose source line must carry `finished_at` (contracts §4).
 ENDED_STATUSES: Final = TERMINAL_STATUSES | {REFUSED}
 ALL_STATUSES: Final = frozenset(
@@ -118,6 +120,8 @@ def resolution_class(e: date, u: date | None) -> str:
 def classify_for_period(d: DossierFacts, start: date, end: date) -> dict[str, int]:
     """The §5 cells (0/1) this dossier adds to a row for [start, end], literally as in the contract."""
     cells = dict.fromkeys(ROW_CELLS, 0)
+    if d.status in NOT_RECEIVED:
+        return cells
     if d.status == REFUSED:
         if start <= d.r <= end:
             cells["refused"] = 1
@@ -198,6 +202,8 @@ def contributions(d: DossierFacts) -> dict[tuple[date, str], int]:
     def bump(day: date, measure: str) -> None:
         out[(day, measure)] = out.get((day, measure), 0) + 1
 
+    if d.status in NOT_RECEIVED:
+        return out
     if d.status == REFUSED:
         bump(d.r, "refused")
         return out

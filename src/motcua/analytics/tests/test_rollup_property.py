@@ -18,7 +18,7 @@ D0 = date(2025, 1, 1)
 
 dossier_st = st.fixed_dictionaries(
     {
-        "status": st.sampled_from(sorted(ALL_STATUSES)),
+        "status": st.sampled_from(sorted(ALL_STATUSES | {"submitted"})),
         "channel": st.sampled_from(["direct", "online", "postal"]),
         "r": st.integers(0, 70),
         "hour": st.sampled_from([0, 6, 16, 23]),

@@ -30,7 +30,7 @@ D0 = date(2025, 1, 1)
 
 @st.composite
 def facts(draw: st.DrawFn) -> DossierFacts:
-    status = draw(st.sampled_from(sorted(ALL_STATUSES)))
+    status = draw(st.sampled_from(sorted(ALL_STATUSES | {"submitted"})))
     r = D0 + timedelta(days=draw(st.integers(0, 40)))
     e = r + timedelta(days=draw(st.integers(0, 15))) if status in ENDED_STATUSES else None
     u = None if draw(st.integers(0, 9)) == 0 else r + timedelta(days=draw(st.integers(-2, 12)))
