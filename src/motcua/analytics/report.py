@@ -89,7 +89,9 @@ def prefixes_by_group(
     plus at most two months of daily rows."""
     d = Dialect(connection.vendor)
     before = start - timedelta(days=1)
-    m1, m2 = before.replace(day=1), end.replace(day=1)
+    # prefix(x) = monthly rows before month_start(x + 1) + daily rows from there to x: when x is the
+    # last day of a month (periods starting on the 1st, ending at a month end) no daily row is read.
+    m1, m2 = start.replace(day=1), (end + timedelta(days=1)).replace(day=1)
     key, name, joins = _group_expr(by)
     where, params = _scope_sql(scope)
     p1 = f"((x.src = 'm' AND x.day < {d.param(m1)}) OR (x.src = 'd' AND x.day BETWEEN {d.param(m1)} AND {d.param(before)}))"

@@ -306,3 +306,17 @@ def test_766_publication_on_time_from_versions(world: dict[str, Any]) -> None:
     )  # outside the period: ignored
     crit = {c["id"]: c for g in index_766(F, T)["groups"] for c in g["criteria"]}
     assert (crit["1.1"]["numerator"], crit["1.1"]["denominator"], crit["1.1"]["points"]) == (1, 2, 3.0)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2025, 1, 1), date(2025, 1, 31)),  # whole month: monthly rows only
+        (date(2024, 12, 1), date(2025, 1, 15)),  # starts on the 1st, ends mid-month
+        (date(2024, 6, 2), date(2025, 1, 31)),  # starts mid-month, ends at a month end
+        (date(2024, 6, 1), date(2024, 6, 1)),  # one day, the first of a month
+    ],
+)
+def test_month_boundaries_rollup_equals_base(dataset: dict[str, Any], start: date, end: date) -> None:
+    for by in ("unit", "procedure"):
+        assert resolution_report(start, end, by) == resolution_report(start, end, by, source="base")
