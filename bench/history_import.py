@@ -21,7 +21,7 @@ from typing import Any
 def worker(n: int, runs: int) -> dict[str, Any]:
     from motcua.analytics import benchdata
 
-    benchdata.setup()
+    benchdata.setup(quick=n < 100_000)
     from django.db import connection, transaction
 
     from motcua.analytics.importer import Validator, Writer, _copy_text, import_lines

@@ -28,9 +28,14 @@ def ensure_database(url: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def setup(url: str | None = None) -> str:
-    """Point Django at the bench database, create and migrate it. Call before anything imports models."""
+def setup(url: str | None = None, quick: bool = False) -> str:
+    """Point Django at the bench database, create and migrate it. Call before anything imports models.
+
+    Quick runs use `<name>_quick` so that they never read the 10-million-row data set.
+    """
     url = url or os.environ.get("MOTCUA_BENCH_DATABASE_URL", DEFAULT_URL)
+    if quick:
+        url += "_quick"
     ensure_database(url)
     os.environ["MOTCUA_DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")

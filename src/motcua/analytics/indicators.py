@@ -23,6 +23,11 @@ INDICATORS = [
     ("e_result_share", "Tỷ lệ hồ sơ có kết quả điện tử"),
 ]
 
+CATALOGUE_INDICATORS = [
+    ("procedures_online_share", "Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến"),
+    ("procedures_full_online_share", "Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến toàn trình"),
+]
+
 
 def _measures(row: dict[str, Any], f: dict[str, int]) -> dict[str, Any]:
     good = row["resolved"]["early"] + row["resolved"]["on_time"] + row["withdrawn_or_stopped"]
@@ -54,11 +59,23 @@ def indicators(start: date, end: date, scope: Scope | None = None, source: str =
         if key not in {r["level"] for r in levels}:
             for k in total_flags:
                 total_flags[k] += f.get(k, 0)
+    from motcua.catalog.models import Procedure
+
+    procs = Procedure.objects.filter(active=True)
+    if scope.procedure_ids is not None:
+        procs = procs.filter(id__in=scope.procedure_ids)
+    n_procs = procs.count()
+    online = procs.filter(online__in=["full", "partial"]).count()
+    full = procs.filter(online="full").count()
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "levels": levels,
         "total": _measures(report["total"], total_flags),
+        "catalogue": {
+            "procedures_online_share": {"numerator": online, "denominator": n_procs, "rate": rate(online, n_procs)},
+            "procedures_full_online_share": {"numerator": full, "denominator": n_procs, "rate": rate(full, n_procs)},
+        },
     }
 
 
@@ -79,6 +96,10 @@ def indicators_xlsx(doc: dict[str, Any]) -> bytes:
             m = item[key]
             ws.append([item["name"], label, m["numerator"], m["denominator"], m["rate"]])
             ws.cell(row=ws.max_row, column=5).number_format = "0.00%"
+    for key, label in CATALOGUE_INDICATORS:
+        m = doc["catalogue"][key]
+        ws.append(["Toàn tỉnh", label, m["numerator"], m["denominator"], m["rate"]])
+        ws.cell(row=ws.max_row, column=5).number_format = "0.00%"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -270,7 +270,7 @@ def test_cli_index_and_drill(dataset: dict[str, Any], capsys: pytest.CaptureFixt
     assert main(["index", "766", "--from", "2025-01-10", "--to", "2025-01-20", "--scoring", str(scoring)]) == 2
 
 
-def test_kl91_and_indicators(dataset: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+def test_kl91_and_indicators(dataset: dict[str, Any], capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
     from django.contrib.auth import get_user_model
 
     from motcua.dossiers.models import Dossier
@@ -289,6 +289,17 @@ def test_kl91_and_indicators(dataset: dict[str, Any], capsys: pytest.CaptureFixt
     ind = json.loads(capsys.readouterr().out)
     assert ind["total"]["online_share"] == {"numerator": 3, "denominator": 9, "rate": 0.3333}
     assert ind["total"]["online_payment_share"]["rate"] == 0.5
+    assert ind["total"]["on_time_rate"] == {"numerator": 7, "denominator": 12, "rate": 0.5833}
+    levels = {lv["level"]: lv for lv in ind["levels"]}
+    assert levels["commune"]["on_time_rate"] == {"numerator": 1, "denominator": 3, "rate": 0.3333}  # O only
+    assert ind["catalogue"]["procedures_full_online_share"] == {"numerator": 1, "denominator": 2, "rate": 0.5}
+    out = tmp_path / "i.xlsx"
+    args = ["report", "indicators", "--from", "2025-01-10", "--to", "2025-01-20", "--format", "xlsx"]
+    assert main([*args, "--output", str(out)]) == 0
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert ("Toàn tỉnh", "Tỷ lệ hồ sơ giải quyết đúng hạn", 7, 12, 0.5833) in rows
 
 
 def test_766_publication_on_time_from_versions(world: dict[str, Any]) -> None:
