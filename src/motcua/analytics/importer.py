@@ -414,5 +414,5 @@ class Writer:
 
 
 def import_file(path: str, **kwargs: Any) -> ImportResult:
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig") as fh:
         return import_lines(fh, progress=kwargs.pop("progress", sys.stderr), **kwargs)
