@@ -12,6 +12,8 @@ Asia/Ho_Chi_Minh. Internally an instant is handled as *local microseconds* (micr
 from __future__ import annotations
 
 import bisect
+import math
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -37,6 +39,25 @@ _UTC_OFFSET_S = 7 * 3600
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """An immutable snapshot of a calendar's precomputed days; replaced as a whole when it grows."""
+
+    first_year: int
+    last_year: int
+    o0: int  # ordinal of the first indexed day
+    day_periods: list[tuple[tuple[int, int], ...]]  # office periods per day (µs of the day)
+    cum: list[int]  # cum[i] = office µs from the anchor to the start of day i
+    workdays: list[int]  # positions of working days
+    np_day0: int  # first indexed day as days since 1970-01-01
+    np_first_wd: npt.NDArray[np.int64]  # per day: position of the first working day on or after it
+    np_close_s: npt.NDArray[np.int64]  # per day: end of its last period (s of the day); 2 days if not working
+    np_due_utc_s: npt.NDArray[np.int64]  # per working day: end of its last period, UTC epoch seconds
 
 
 @dataclass(frozen=True)
@@ -84,6 +105,26 @@ def _check_periods(periods: Sequence[Period], where: str) -> tuple[tuple[int, in
     return tuple(out)
 
 
+def parse_periods(text: str) -> tuple[Period, ...]:
+    """Parse "07:00-11:30, 13:30-17:00" (the admin's notation) into office periods; "" = closed."""
+    out: list[Period] = []
+    for chunk in text.replace(";", ",").split(","):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        try:
+            a, b = (x.strip() for x in chunk.replace("–", "-").split("-"))
+            out.append((time.fromisoformat(a), time.fromisoformat(b)))
+        except ValueError:
+            raise ValueError(f"malformed office period {chunk!r}; expected HH:MM-HH:MM") from None
+    _check_periods(out, repr(text))
+    return tuple(out)
+
+
+def format_periods(periods: Sequence[Period]) -> str:
+    return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in periods)
+
+
 def to_local_us(t: datetime) -> int:
     """Local microseconds since 0001-01-01 00:00 of an aware datetime."""
     if t.tzinfo is None or t.utcoffset() is None:
@@ -104,9 +145,15 @@ def _local_date(t: datetime) -> date:
     return t.astimezone(TZ).date()
 
 
+def _check_number(amount: int | float | Decimal, unit: str) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int | float | Decimal):
+        raise ValueError(f"amount for {unit} must be a number, got {amount!r}")
+    if isinstance(amount, float | Decimal) and not math.isfinite(amount):
+        raise ValueError(f"amount for {unit} must be a finite number, got {amount}")
+
+
 def _positive_int(amount: int | float | Decimal, unit: str) -> int:
-    if isinstance(amount, bool):
-        raise ValueError(f"amount for {unit} must be a whole number ≥ 1")
+    _check_number(amount, unit)
     if amount != int(amount) or int(amount) < 1:
         raise ValueError(f"amount for {unit} must be a whole number ≥ 1, got {amount}")
     return int(amount)
@@ -145,10 +192,10 @@ class WorkCalendar:
             self._explicit[e.date] = e
         self._base = base
         self._base_years: dict[int, dict[date, DayEntry]] = {}
-        self._first_year, self._last_year = years
         # Cumulative office time is measured from a fixed anchor so values stay valid when the index grows.
         self._anchor = date(years[0], 1, 1).toordinal()
-        self._build(self._first_year, self._last_year)
+        self._lock = threading.Lock()
+        self._ix = self._build(*years)
 
     # ---- index -------------------------------------------------------------------------------
 
@@ -168,102 +215,136 @@ class WorkCalendar:
         e = self.entry(d)
         if e is not None:
             if e.kind == "working_day":
-                return self._week[d.weekday()] or self._swap
+                return self._swap  # a swapped working day replaces a full weekday
             return ()
         return self._week[d.weekday()]
 
-    def _build(self, first_year: int, last_year: int) -> None:
-        self._first_year, self._last_year = first_year, last_year
-        self._o0 = date(first_year, 1, 1).toordinal()
-        n = date(last_year, 12, 31).toordinal() - self._o0 + 1
-        self._day_periods: list[tuple[tuple[int, int], ...]] = []
+    def _build(self, first_year: int, last_year: int) -> _Index:
+        """Build an index for whole years [first_year, last_year]; cumulative values keep the fixed anchor."""
+        o0 = date(first_year, 1, 1).toordinal()
+        n = date(last_year, 12, 31).toordinal() - o0 + 1
+        day_periods: list[tuple[tuple[int, int], ...]] = []
         cum = [0]
         workdays: list[int] = []
         for i in range(n):
-            p = self.periods_of(date.fromordinal(self._o0 + i))
-            self._day_periods.append(p)
+            p = self.periods_of(date.fromordinal(o0 + i))
+            day_periods.append(p)
             cum.append(cum[-1] + sum(e - s for s, e in p))
             if p:
                 workdays.append(i)
-        shift = cum[self._anchor - self._o0]
-        self._cum = [c - shift for c in cum]
-        self._workdays = workdays
-        # Vectorised view: working days as days since 1970-01-01 and the end of their last period.
-        self._np_workdays = np.asarray([self._o0 + i - _EPOCH_ORDINAL for i in workdays], dtype=np.int64)
-        self._np_wd_end_s = np.asarray([self._day_periods[i][-1][1] // US_PER_SECOND for i in workdays], dtype=np.int64)
+        shift = cum[self._anchor - o0]
+        return _Index(
+            first_year=first_year,
+            last_year=last_year,
+            o0=o0,
+            day_periods=day_periods,
+            cum=[c - shift for c in cum],
+            workdays=workdays,
+            np_day0=o0 - _EPOCH_ORDINAL,
+            np_first_wd=np.searchsorted(np.asarray(workdays, dtype=np.int64), np.arange(n, dtype=np.int64)).astype(
+                np.int64
+            ),
+            np_close_s=np.asarray(
+                [p[-1][1] // US_PER_SECOND if p else 2 * 86_400 for p in day_periods], dtype=np.int64
+            ),
+            np_due_utc_s=np.asarray(
+                [(o0 + i - _EPOCH_ORDINAL) * 86_400 + day_periods[i][-1][1] // US_PER_SECOND for i in workdays],
+                dtype=np.int64,
+            )
+            - _UTC_OFFSET_S,
+        )
 
-    def _ensure_day(self, ordinal: int) -> None:
-        """Grow the index so that it covers `ordinal` with a year of margin."""
-        y = date.fromordinal(min(max(ordinal, 1), date.max.toordinal())).year
-        first, last = self._first_year, self._last_year
-        if y - 1 < first:
-            first = max(1, y - 1)
-        if y + 1 > last:
-            last = min(9998, y + 1)
-        if (first, last) != (self._first_year, self._last_year):
-            self._build(first, last)
+    def _grow(self, old: _Index, first_year: int, last_year: int) -> _Index:
+        """Replace the index by a wider one (under a lock; readers keep using the snapshot they hold)."""
+        with self._lock:
+            cur = self._ix
+            first, last = min(first_year, cur.first_year), max(last_year, cur.last_year)
+            if first < MIN_YEAR or last > MAX_YEAR:
+                raise ValueError(f"dates must lie between {MIN_YEAR} and {MAX_YEAR}")
+            if (first, last) != (cur.first_year, cur.last_year):
+                self._ix = self._build(first, last)
+            return self._ix
 
-    def _idx(self, ordinal: int) -> int:
-        i = ordinal - self._o0
-        if i < 0 or i >= len(self._day_periods):
-            self._ensure_day(ordinal)
-            i = ordinal - self._o0
-        return i
+    def _index_for(self, ordinal: int) -> tuple[_Index, int]:
+        """An index covering `ordinal` (with a year of margin when it has to grow) and the day's position."""
+        ix = self._ix
+        i = ordinal - ix.o0
+        if 0 <= i < len(ix.day_periods):
+            return ix, i
+        if not date(MIN_YEAR, 1, 1).toordinal() <= ordinal <= date(MAX_YEAR, 12, 31).toordinal():
+            raise ValueError(f"dates must lie between {MIN_YEAR} and {MAX_YEAR}")
+        y = date.fromordinal(ordinal).year
+        ix = self._grow(ix, max(MIN_YEAR, y - 1), min(MAX_YEAR, y + 1))
+        return ix, ordinal - ix.o0
+
+    def _extend_forward(self, ix: _Index) -> _Index:
+        """A longer index (+10 years); a result past MAX_YEAR is an error, never an endless loop."""
+        if ix.last_year >= MAX_YEAR:
+            raise ValueError(f"dates must lie between {MIN_YEAR} and {MAX_YEAR}")
+        return self._grow(ix, ix.first_year, min(MAX_YEAR, ix.last_year + 10))
 
     def _cum_at(self, us: int) -> int:
-        """Office microseconds from the index origin up to the local instant `us`."""
-        i = self._idx(us // US_PER_DAY + 1)
+        """Office microseconds from the fixed anchor up to the local instant `us`."""
+        ix, i = self._index_for(us // US_PER_DAY + 1)
         tod = us % US_PER_DAY
-        acc = self._cum[i]
-        for s, e in self._day_periods[i]:
+        acc = ix.cum[i]
+        for s, e in ix.day_periods[i]:
             if tod <= s:
                 break
             acc += min(tod, e) - s
         return acc
 
     def _us_at_cum(self, target: int) -> int:
-        """The earliest local instant whose cumulative office time reaches `target` (> index origin)."""
-        while target > self._cum[-1]:
-            self._build(self._first_year, self._last_year + 10)
-        j = bisect.bisect_left(self._cum, target)
+        """The earliest local instant whose cumulative office time reaches `target`."""
+        ix = self._ix
+        while target > ix.cum[-1]:
+            ix = self._extend_forward(ix)
+        while target <= ix.cum[0]:  # only after an earlier call grew the index backwards
+            if ix.first_year <= MIN_YEAR:
+                raise ValueError(f"dates must lie between {MIN_YEAR} and {MAX_YEAR}")
+            ix = self._grow(ix, max(MIN_YEAR, ix.first_year - 10), ix.last_year)
+        j = bisect.bisect_left(ix.cum, target)
         i = j - 1
-        rest = target - self._cum[i]
-        for s, e in self._day_periods[i]:
+        rest = target - ix.cum[i]
+        for s, e in ix.day_periods[i]:
             if rest <= e - s:
-                return (self._o0 + i - 1) * US_PER_DAY + s + rest
+                return (ix.o0 + i - 1) * US_PER_DAY + s + rest
             rest -= e - s
         raise AssertionError("cumulative index is inconsistent")  # pragma: no cover
 
     def _nth_workday_after(self, ordinal: int, n: int) -> int:
         """Ordinal of the n-th working day after `ordinal` (n ≥ 0; n = 0 → the first working day ≥ ordinal)."""
-        i = self._idx(ordinal)
+        ix, i = self._index_for(ordinal)
         while True:
-            k = bisect.bisect_right(self._workdays, i) if n > 0 else bisect.bisect_left(self._workdays, i)
+            k = bisect.bisect_right(ix.workdays, i) if n > 0 else bisect.bisect_left(ix.workdays, i)
             pos = k + n - 1 if n > 0 else k
-            if pos < len(self._workdays):
-                return self._o0 + self._workdays[pos]
-            self._build(self._first_year, self._last_year + 10)
-            i = ordinal - self._o0
+            if pos < len(ix.workdays):
+                return ix.o0 + ix.workdays[pos]
+            ix = self._extend_forward(ix)
+            i = ordinal - ix.o0
+
+    def _periods_at(self, ordinal: int) -> tuple[tuple[int, int], ...]:
+        ix, i = self._index_for(ordinal)
+        return ix.day_periods[i]
 
     def _end_of_day_us(self, ordinal: int) -> int:
         """End of the last office period of a working day, as local microseconds."""
-        p = self._day_periods[self._idx(ordinal)]
-        return (ordinal - 1) * US_PER_DAY + p[-1][1]
+        return (ordinal - 1) * US_PER_DAY + self._periods_at(ordinal)[-1][1]
 
     # ---- public API ----------------------------------------------------------------------------
 
     def is_working_day(self, d: date) -> bool:
         """Mon–Fri (or the calendar's weekly pattern) not a holiday/day off, or a swapped working day."""
-        return bool(self._day_periods[self._idx(d.toordinal())])
+        return bool(self._periods_at(d.toordinal()))
 
     def _official_us(self, us: int) -> int:
         ordinal = us // US_PER_DAY + 1
         tod = us % US_PER_DAY
-        for s, e in self._day_periods[self._idx(ordinal)]:
+        for s, e in self._periods_at(ordinal):
             if tod < e:
                 return us if tod >= s else us - tod + s
         nxt = self._nth_workday_after(ordinal, 1)
-        return (nxt - 1) * US_PER_DAY + self._day_periods[self._idx(nxt)][0][0]
+        return (nxt - 1) * US_PER_DAY + self._periods_at(nxt)[0][0]
 
     def official_receipt(self, t: datetime) -> datetime:
         """`t` if inside an office period of a working day, else the start of the next one (§2.2)."""
@@ -279,14 +360,19 @@ class WorkCalendar:
             n = _positive_int(amount, unit)
             due_us = self._end_of_day_us(self._nth_workday_after(rday, n))
         elif unit == "working_hours":
-            if isinstance(amount, bool) or not amount > 0:
+            _check_number(amount, unit)
+            if not amount > 0:
                 raise ValueError(f"amount for working_hours must be > 0, got {amount}")
             office = int((Decimal(str(amount)) * 3600 * US_PER_SECOND).to_integral_value())
-            due_us = self._us_at_cum(self._cum_at(off) + office)
+            # A positive amount below one microsecond adds nothing (never move before the receipt).
+            due_us = self._us_at_cum(self._cum_at(off) + office) if office > 0 else off
         elif unit == "calendar_days":
             n = _positive_int(amount, unit)
             due_us = self._end_of_day_us(self._nth_workday_after(rday + n, 0))
         else:
+            _check_number(amount, unit)
+            if amount < 0:
+                raise ValueError(f"amount must not be negative, got {amount}")
             c = _us_of_time(DEFAULT_CUTOFF if cutoff is None else cutoff)
             day = rday if off % US_PER_DAY < c else self._nth_workday_after(rday, 1)
             due_us = self._end_of_day_us(day)
@@ -350,39 +436,36 @@ class WorkCalendar:
             raise ValueError("amount for working_days must be a whole number ≥ 1")
         day = local // 86_400
         tod = local - day * 86_400
+        ix = self._ix
         if day.size:
-            self._idx(int(day.min()) + _EPOCH_ORDINAL)
-            self._idx(int(day.max()) + _EPOCH_ORDINAL)
-        while True:
-            wd = self._np_workdays
-            pos = np.searchsorted(wd, day, side="left")
-            if day.size == 0 or int(pos.max()) + int(amt.max()) + 1 < len(wd):
-                break
-            self._build(self._first_year, self._last_year + 10)
-        same = wd[pos] == day
-        pos = pos + (same & (tod >= self._np_wd_end_s[pos]))
-        due_pos = pos + amt
-        due_local = wd[due_pos] * 86_400 + self._np_wd_end_s[due_pos]
-        result: npt.NDArray[np.datetime64] = (due_local - _UTC_OFFSET_S).astype("datetime64[s]")
+            self._index_for(int(day.min()) + _EPOCH_ORDINAL)
+            ix, _ = self._index_for(int(day.max()) + _EPOCH_ORDINAL)
+            while int(ix.np_first_wd[int(day.max()) - ix.np_day0]) + int(amt.max()) + 1 >= len(ix.np_due_utc_s):
+                ix = self._extend_forward(ix)
+        # Two gathers over per-day tables: the receipt day's first working day, shifted by one when
+        # the receipt is at or after that day's closing time (official receipt moves to the next one).
+        i = day - ix.np_day0
+        pos = ix.np_first_wd[i] + (tod >= ix.np_close_s[i]) + amt
+        result: npt.NDArray[np.datetime64] = ix.np_due_utc_s[pos].astype("datetime64[s]")
         return result
 
-    def non_working_stretches(self, start: date, end: date) -> list[tuple[date, date, str]]:
-        """Runs of non-working days within [start, end] that contain a holiday or day off, with a name."""
-        out: list[tuple[date, date, str]] = []
+    def non_working_stretches(self, start: date, end: date) -> list[tuple[date, date, list[DayEntry]]]:
+        """Runs of non-working days within [start, end] that contain a holiday or day off, with those entries."""
+        out: list[tuple[date, date, list[DayEntry]]] = []
         d = start
         while d <= end:
             if self.is_working_day(d):
                 d += timedelta(days=1)
                 continue
             first = d
-            name = ""
+            entries: list[DayEntry] = []
             while d <= end and not self.is_working_day(d):
                 e = self.entry(d)
-                if e is not None and e.kind != "working_day" and not name:
-                    name = e.name
+                if e is not None and e.kind != "working_day":
+                    entries.append(e)
                 d += timedelta(days=1)
-            if name:
-                out.append((first, d - timedelta(days=1), name))
+            if entries:
+                out.append((first, d - timedelta(days=1), entries))
         return out
 
 
@@ -399,11 +482,29 @@ def _vi(t: datetime) -> str:
     return f"{lt:%H:%M} {WEEKDAYS_VI[lt.weekday()]} {lt:%d/%m/%Y}"
 
 
-def _stretch_label(name: str) -> str:
+def _clean_name(name: str) -> str:
+    """ "Ngày Giỗ Tổ Hùng Vương (nghỉ bù)" → "Giỗ Tổ Hùng Vương"; every Tết Nguyên Đán day → "Tết"."""
     base = name.split("(")[0].strip()
-    if "Tết Nguyên Đán" in base or base.endswith("Tết") or base.startswith("Mùng"):
+    if "Dương lịch" not in base and ("Tết" in base or base.startswith("Mùng")):
         return "Tết"
-    return base[:1].lower() + base[1:] if base.startswith("Ngày nghỉ") else base
+    for prefix in ("Ngày ", "Nghỉ ", "ngày ", "nghỉ "):
+        if base.startswith(prefix) and len(base) > len(prefix):
+            base = base[len(prefix) :]
+    return base
+
+
+def _stretch_label(entries: Sequence[DayEntry]) -> str:
+    """Name a break after its holidays (or, without any, its days off): "Tết", "lễ Quốc khánh"…"""
+    chosen = [e for e in entries if e.kind == "holiday"] or list(entries)
+    names: list[str] = []
+    for e in chosen:
+        n = _clean_name(e.name)
+        if n and n not in names:
+            names.append(n)
+    label = ", ".join(names)
+    if chosen[0].kind == "holiday" and not label.startswith("Tết"):
+        label = "lễ " + label
+    return label
 
 
 def explain_vi(
@@ -430,8 +531,8 @@ def explain_vi(
     for p1, p2 in sorted(pauses, key=lambda p: to_local_us(p[0])):
         hours = cal.office_time(p1, p2).total_seconds() / 3600
         parts.append(f"tạm dừng từ {_vi(p1)} đến {_vi(p2)} ({hours:g} giờ làm việc)")
-    for first, last, name in cal.non_working_stretches(dl.official_receipt.date(), due.date()):
-        label = _stretch_label(name)
+    for first, last, entries in cal.non_working_stretches(received.astimezone(TZ).date(), due.date()):
+        label = _stretch_label(entries)
         if first == last:
             parts.append(f"nghỉ {label} ngày {first:%d/%m}")
         else:

@@ -4,6 +4,7 @@ rules and the 2025–2027 public-sector calendar (regulation-addendum §F), not 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -191,6 +192,11 @@ def test_office_time_and_remaining():
     assert CAL.advance(vn(2026, 3, 2, 11, 0), timedelta(hours=1)) == vn(2026, 3, 2, 14)
 
 
+def test_tiny_working_hours_never_move_before_the_receipt():
+    dl = CAL.due(vn(2026, 3, 3, 7), 1e-12, "working_hours")
+    assert dl.due == dl.official_receipt == vn(2026, 3, 3, 7)
+
+
 def test_is_working_day():
     assert CAL.is_working_day(date(2025, 4, 26))  # swapped Saturday
     assert not CAL.is_working_day(date(2025, 5, 2))
@@ -215,6 +221,35 @@ def test_explain_vi_official_receipt_and_pause():
     assert "tiếp nhận chính thức 13:30 thứ Hai 02/03/2026" in text
     assert "(2 giờ làm việc)" in text
     assert text.endswith("hạn trả 09:00 thứ Tư 04/03/2026")
+
+
+@pytest.mark.parametrize(
+    ("received", "amount", "unit", "fragments"),
+    [
+        (
+            vn(2026, 4, 24, 9),
+            3,
+            "working_days",
+            [
+                "nghỉ lễ Giỗ Tổ Hùng Vương từ 25/04 đến 27/04",
+                "nghỉ lễ Chiến thắng, Quốc tế Lao động từ 30/04 đến 03/05",
+            ],
+        ),
+        (vn(2026, 8, 28, 9), 2, "working_days", ["nghỉ lễ Quốc khánh từ 29/08 đến 02/09", "hạn trả 17:00 thứ Sáu"]),
+        (vn(2025, 12, 31, 16), 10, "working_hours", ["nghỉ Tết Dương lịch từ 01/01 đến 04/01", "10 giờ làm việc"]),
+        (vn(2027, 2, 3, 16), 3, "calendar_days", ["nghỉ Tết từ 04/02 đến 10/02", "thời hạn 3 ngày;"]),
+        (
+            vn(2026, 11, 23, 18),
+            1,
+            "same_day",
+            ["tiếp nhận chính thức 07:00 thứ Tư 25/11/2026", "nghỉ lễ Văn hóa Việt Nam ngày 24/11"],
+        ),
+    ],
+)
+def test_explain_vi_names_breaks(received, amount, unit, fragments):
+    text = explain_vi(CAL, received, amount, unit)
+    for fragment in fragments:
+        assert fragment in text
 
 
 def test_days_2026_lists_every_non_ordinary_day():
@@ -256,6 +291,12 @@ def test_days_2025_swap_and_2027_tet():
         (lambda: CAL.due(vn(2026, 3, 2, 8), 1.5, "working_days"), "whole number"),
         (lambda: CAL.due(vn(2026, 3, 2, 8), 0, "working_hours"), "> 0"),
         (lambda: CAL.due(vn(2026, 3, 2, 8), -1, "working_hours"), "> 0"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), -1, "same_day"), "negative"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), float("inf"), "working_days"), "finite"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), Decimal("NaN"), "working_hours"), "finite"),
+        (lambda: CAL.due(vn(2026, 3, 2, 8), "5", "working_days"), "must be a number"),
+        (lambda: vietnam_calendar().due(vn(2026, 3, 2, 8), 10**9, "working_days"), "between"),
+        (lambda: vietnam_calendar().due(vn(2026, 3, 2, 8), 10**9, "working_hours"), "between"),
         (lambda: CAL.due(datetime(2026, 3, 2, 8), 1, "working_days"), "time zone"),
         (lambda: CAL.apply_pauses(vn(2026, 3, 5, 17), [(vn(2026, 3, 3), vn(2026, 3, 2))]), "before it starts"),
         (lambda: CAL.advance(vn(2026, 3, 2, 8), timedelta(hours=-1)), "negative"),
@@ -265,3 +306,69 @@ def test_days_2025_swap_and_2027_tet():
 def test_bad_input_raises_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_index_grows_on_demand_and_agrees_with_a_wide_index():
+    from motcua.calendar.engine import WorkCalendar
+    from motcua.calendar.holidays_vn import BUILTIN_OVERRIDES, statutory_days
+
+    narrow = WorkCalendar("n", days=BUILTIN_OVERRIDES, base=statutory_days, years=(2026, 2026))
+    wide = WorkCalendar("w", days=BUILTIN_OVERRIDES, base=statutory_days, years=(1990, 2070))
+    for t, n, unit in [
+        (vn(2065, 12, 30, 16), 20, "working_days"),
+        (vn(1995, 1, 2, 8), 300, "working_hours"),
+        (vn(2026, 12, 31, 16), 40, "working_days"),
+        (vn(2026, 12, 31, 16), 90, "calendar_days"),
+    ]:
+        assert narrow.due(t, n, unit) == wide.due(t, n, unit)
+    assert narrow.office_time(vn(1995, 1, 1), vn(2026, 1, 1)) == wide.office_time(vn(1995, 1, 1), vn(2026, 1, 1))
+    with pytest.raises(ValueError, match="between"):
+        narrow.due(vn(2300, 1, 2, 8), 1, "working_days")
+
+
+def test_builtin_overrides_are_exactly_what_holidays_lacks():
+    """holidays 0.109 already has the other 2025–2027 decisions; the built-ins fill only the gap."""
+    from motcua.calendar.holidays_vn import BUILTIN_OVERRIDES, statutory_days
+
+    base = {e.date: e.kind for y in (2025, 2026, 2027) for e in statutory_days(y)}
+    for e in BUILTIN_OVERRIDES:
+        assert base.get(e.date) != e.kind, e
+        assert e.legal_basis
+    # What the package already yields (if a new version drops one, this fails and an override is due).
+    assert base[date(2025, 4, 26)] == "working_day" and base[date(2025, 5, 2)] == "day_off"
+    assert base[date(2026, 8, 22)] == "working_day" and base[date(2026, 8, 31)] == "day_off"
+    assert base[date(2026, 4, 27)] == "day_off" and base[date(2026, 11, 24)] == "holiday"
+    assert all(base.get(date(2025, 1, d)) for d in range(27, 32))
+    assert all(base.get(date(2027, 2, d)) for d in range(4, 11))
+
+
+def test_batch_grows_the_index_and_accepts_any_datetime64_unit():
+    import numpy as np
+
+    from motcua.calendar.engine import WorkCalendar
+    from motcua.calendar.holidays_vn import BUILTIN_OVERRIDES, statutory_days
+
+    cal = WorkCalendar("n", days=BUILTIN_OVERRIDES, base=statutory_days, years=(2026, 2026))
+    instants = [vn(2026, 12, 31, 16, 59), vn(2026, 12, 31, 17), vn(2045, 6, 1, 8), vn(1999, 12, 31, 23, 59)]
+    received = np.array([t.astimezone(UTC).replace(tzinfo=None) for t in instants], dtype="datetime64[ns]")
+    amounts = np.array([30, 30, 3, 1])
+    got = cal.batch_due_working_days(received, amounts).tolist()
+    assert got == [
+        cal.due(t, int(n), "working_days").due.astimezone(UTC).replace(tzinfo=None)
+        for t, n in zip(instants, amounts, strict=True)
+    ]
+    # 31/12/2026 16:59 is received that day; at 17:00 it is received on the next working day.
+    assert got[0] != got[1]
+    with pytest.raises(ValueError):
+        cal.batch_due_working_days(received, np.array([1, 0, 1, 1]))
+
+
+def test_engine_modules_do_not_import_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, motcua.calendar.engine, motcua.calendar.holidays_vn, motcua.calendar.reference; "
+        "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
