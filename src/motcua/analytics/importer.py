@@ -98,7 +98,7 @@ def default_due_calculator() -> DueFn:
 def calendar_for_unit(unit: Any) -> Any:
     """The unit's working calendar: the calendar service when present, else the statutory default."""
     try:
-        from motcua.calendar import service  # type: ignore[attr-defined,unused-ignore]
+        from motcua.calendar import service
 
         return service.calendar_for_unit(unit)
     except (ImportError, AttributeError):
