@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("unit/<str:code>/", views.unit_page, name="unit"),
     path("dossiers/", views.dossier_list, name="dossiers"),
     path("export.<str:fmt>", views.export, name="export"),
+    path("kl91/", views.kl91_page, name="kl91"),
 ]

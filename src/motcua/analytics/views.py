@@ -208,3 +208,21 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(RENDERERS[fmt](doc), content_type=types[fmt])
     response["Content-Disposition"] = f'attachment; filename="bieu-06a-{f.start}-{f.end}.{fmt}"'
     return response
+
+
+@login_required
+def kl91_page(request: HttpRequest) -> HttpResponse:
+    from motcua.analytics.kl91 import kl91
+
+    try:
+        f = _filters(request)
+    except BadFilter as exc:
+        return HttpResponseBadRequest(str(exc))
+    doc = kl91(f.start, f.end, _scope(request, f), limit=0)
+    for u in doc["units"]:
+        u["late_pct"] = f"{u['late_rate'] * 100:.2f}"
+        u["satisfaction_pct"] = "—" if u["satisfaction"] is None else f"{u['satisfaction'] * 100:.2f}%"
+        u["q"] = f.query(unit=u["unit"], cell="late_or_overdue")
+    for o in doc["officials"]:
+        o["late_pct"] = f"{o['late_rate'] * 100:.2f}"
+    return render(request, "analytics/kl91.html", {"title": _("Kiểm tra theo Kết luận 91-KL/TU"), "f": f, "doc": doc})

@@ -62,3 +62,12 @@ def test_exports_and_bad_input(users: dict[str, Any]) -> None:
     assert c.get(f"/analytics/export.csv?{Q}&by=field").content.decode("utf-8-sig").startswith("STT")
     assert c.get("/analytics/?from=2025-02-30&to=2025-03-01").status_code == 400
     assert c.get(f"/analytics/dossiers/?{Q}&cell=nope").status_code == 400
+
+
+def test_kl91_page(users: dict[str, Any]) -> None:
+    c = Client()
+    c.force_login(users["admin"])
+    html = c.get(f"/analytics/kl91/?{Q}").content.decode()
+    assert "Sở Tư pháp" in html and "33.33%" in html  # H32.27: late 3 of 9
+    c.force_login(users["clerk"])
+    assert "Sở Tư pháp" not in c.get(f"/analytics/kl91/?{Q}").content.decode()
