@@ -71,3 +71,17 @@ def test_kl91_page(users: dict[str, Any]) -> None:
     assert "Sở Tư pháp" in html and "33.33%" in html  # H32.27: late 3 of 9
     c.force_login(users["clerk"])
     assert "Sở Tư pháp" not in c.get(f"/analytics/kl91/?{Q}").content.decode()
+
+
+def test_api_resolution_and_index(users: dict[str, Any]) -> None:
+    c = Client()
+    assert c.get(f"/api/v1/analytics/resolution?{Q}").status_code in (401, 403)
+    c.force_login(users["admin"])
+    doc = c.get(f"/api/v1/analytics/resolution?{Q}").json()
+    assert doc["total"] == EXPECTED_TOTAL
+    assert c.get(f"/api/v1/analytics/index766?{Q}").json()["total"] == 43.48
+    assert c.get("/api/v1/analytics/resolution?from=2025-01-21&to=2025-01-20").status_code == 400
+    assert c.get(f"/api/v1/analytics/resolution?{Q}&by=nope").status_code == 400
+    c.force_login(users["clerk"])
+    assert c.get(f"/api/v1/analytics/resolution?{Q}").json()["total"]["received"]["total"] == 3
+    assert c.get(f"/api/v1/analytics/resolution?{Q}&unit=H32.27").status_code == 403
