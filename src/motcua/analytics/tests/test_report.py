@@ -331,3 +331,17 @@ def test_766_publication_on_time_from_versions(world: dict[str, Any]) -> None:
 def test_month_boundaries_rollup_equals_base(dataset: dict[str, Any], start: date, end: date) -> None:
     for by in ("unit", "procedure"):
         assert resolution_report(start, end, by) == resolution_report(start, end, by, source="base")
+
+
+def test_transfer_to_another_unit_moves_the_counts(dataset: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    from motcua.analytics.models import DailyRollup
+    from motcua.dossiers.models import Dossier
+
+    update_dossier(Dossier.objects.get(code="D"), unit=dataset["commune"])
+    rows = {r["key"]: r for r in resolution_report(F, T)["rows"]}
+    assert rows["H32.101"]["received"]["total"] == 4 and rows["H32.27"]["received"]["total"] == 8
+    assert resolution_report(F, T) == resolution_report(F, T, source="base")
+    DailyRollup.objects.all().delete()  # damage the rollups, then repair them from the base table
+    assert main(["analytics", "rebuild-rollups"]) == 0
+    assert "rebuilt rollups" in capsys.readouterr().err
+    assert resolution_report(F, T) == resolution_report(F, T, source="base")
