@@ -149,6 +149,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"DeadlineUnitEnum": "motcua.catalog.models.DeadlineUnit"},
 }
 
 LOGGING = {

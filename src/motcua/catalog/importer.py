@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, ProtectedError
 
 from motcua.catalog.exporter import procedure_doc
 from motcua.catalog.models import (
@@ -97,10 +97,12 @@ def read_file(path: str | Path) -> Any:
         raise CatalogError([f"{p}: malformed YAML: {exc}"]) from None
 
 
-def known_codes() -> dict[str, set[str]]:
+def known_codes() -> dict[str, Any]:
     """Codes already in the database, so a file may refer to them without repeating them."""
+    unit_parents = dict(Unit.objects.values_list("code", "parent__code"))
     return {
-        "units": set(Unit.objects.values_list("code", flat=True)),
+        "unit_parents": unit_parents,
+        "units": set(unit_parents),
         "fields": set(Field.objects.values_list("code", flat=True)),
         "procedures": set(Procedure.objects.values_list("code", flat=True)),
     }
@@ -184,7 +186,14 @@ def _sync_rows(manager: Any, model: type[Model], rows: list[dict[str, Any]], **o
         obj = existing.pop(order, None) or model(order=order, **owner)
         changed |= _save(obj, values) != "unchanged"
     if existing:
-        manager.filter(order__in=list(existing)).delete()
+        try:
+            manager.filter(order__in=list(existing)).delete()
+        except ProtectedError:
+            code = owner["procedure"].code
+            label = model._meta.verbose_name
+            raise CatalogError(
+                [f"procedures (code {code}): cannot remove {label} {sorted(existing)} still used by dossiers"]
+            ) from None
         changed = True
     return changed
 

@@ -41,9 +41,9 @@ class Procedure(models.Model):
     """A procedure with its national code (e.g. `1.001193`) as currently published."""
 
     code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
-    name = models.CharField(_("tên thủ tục"), max_length=500)
+    name = models.CharField(_("tên thủ tục"), max_length=2000)
     # Accent-folded name (motcua.core.text.fold) for "dang ky khai sinh"-style search on any database.
-    name_folded = models.CharField(max_length=500, editable=False, default="", db_index=True)
+    name_folded = models.CharField(max_length=2000, editable=False, default="", db_index=True)
     field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures")
     levels = models.JSONField(_("cấp thực hiện"), default=list)
     deadline_amount = models.DecimalField(_("thời hạn giải quyết"), max_digits=8, decimal_places=2, default=0)

@@ -139,7 +139,7 @@ class _Bad(Exception):
     """One problem with one key; turned into a message naming the item by `_Checker`."""
 
 
-def _str(value: Any, key: str, *, required: bool = True) -> str:
+def _str(value: Any, key: str, *, required: bool = True, max_len: int = 255) -> str:
     if value is None or value == "":
         if required:
             raise _Bad(f"{key} is required")
@@ -147,7 +147,10 @@ def _str(value: Any, key: str, *, required: bool = True) -> str:
     if not isinstance(value, str):
         hint = " (quote it)" if isinstance(value, int | float) and not isinstance(value, bool) else ""
         raise _Bad(f"{key} must be a string, not {_type(value)} {value!r}{hint}")
-    return nfc(value.strip())
+    text = nfc(value.strip())
+    if len(text) > max_len:
+        raise _Bad(f"{key} is longer than {max_len} characters")
+    return text
 
 
 def _type(value: Any) -> str:
@@ -300,11 +303,11 @@ def _component(value: Any, key: str) -> dict[str, Any]:
     if kind == "original":
         kind = ""
     return {
-        "name": _str(c.get("name"), f"{key}.name"),
+        "name": _str(c.get("name"), f"{key}.name", max_len=100_000),
         "copies": _int(c.get("copies"), f"{key}.copies", 1),
         "mandatory": _bool(c.get("mandatory"), f"{key}.mandatory", True),
         "kind": _choice(kind, f"{key}.kind", ["original", *ComponentKind.values]) if kind else "",
-        "form_template": _str(c.get("form_template"), f"{key}.form_template", required=False),
+        "form_template": _str(c.get("form_template"), f"{key}.form_template", required=False, max_len=500),
         "digitisation_required": _bool(c.get("digitisation_required"), f"{key}.digitisation_required", False),
         "extra": jsonable(_extra(c, COMPONENT_KEYS)),
     }
@@ -312,12 +315,15 @@ def _component(value: Any, key: str) -> dict[str, Any]:
 
 def _result(value: Any, key: str) -> dict[str, Any]:
     if isinstance(value, str):
-        return {"name": _str(value, key), "code": ""}
+        return {"name": _str(value, key, max_len=500), "code": ""}
     r = _mapping(value, key)
     unknown = set(r) - {"name", "code"}
     if unknown:
         raise _Bad(f"{key} has unknown key {sorted(unknown)[0]!r} (expected name, code)")
-    return {"name": _str(r.get("name"), f"{key}.name"), "code": _str(r.get("code"), f"{key}.code", required=False)}
+    return {
+        "name": _str(r.get("name"), f"{key}.name", max_len=500),
+        "code": _str(r.get("code"), f"{key}.code", required=False, max_len=40),
+    }
 
 
 def _fee(value: Any, key: str) -> dict[str, Any]:
@@ -326,7 +332,7 @@ def _fee(value: Any, key: str) -> dict[str, Any]:
     if unknown:
         raise _Bad(f"{key} has unknown key {sorted(unknown)[0]!r} (expected name, amount, rule)")
     amount = None if f.get("amount") is None else _int(f.get("amount"), f"{key}.amount", 0)
-    rule = _str(f.get("rule"), f"{key}.rule", required=False)
+    rule = _str(f.get("rule"), f"{key}.rule", required=False, max_len=100_000)
     if amount is None and not rule:
         raise _Bad(f"{key} needs an amount or a rule")
     return {"name": _str(f.get("name"), f"{key}.name", required=False), "amount": amount, "rule": rule}
@@ -336,14 +342,14 @@ def _decision(value: Any, key: str) -> DecisionSpec:
     if value is None:
         return DecisionSpec()
     if isinstance(value, str):
-        return DecisionSpec(number=value.strip())
+        return DecisionSpec(number=_str(value, key, max_len=100))
     d = _mapping(value, key)
     unknown = set(d) - {"number", "date", "effective_date", "status"}
     if unknown:
         raise _Bad(f"{key} has unknown key {sorted(unknown)[0]!r} (expected number, date, effective_date, status)")
     status = _choice(d["status"], f"{key}.status", VersionStatus.values) if d.get("status") is not None else None
     return DecisionSpec(
-        number=_str(d.get("number"), f"{key}.number", required=False),
+        number=_str(d.get("number"), f"{key}.number", required=False, max_len=100),
         date=_date(d.get("date"), f"{key}.date"),
         effective_date=_date(d.get("effective_date"), f"{key}.effective_date"),
         status=status,
@@ -363,10 +369,10 @@ def _step(value: Any, key: str) -> StepSpec:
     return StepSpec(
         name=_str(s.get("name"), f"{key}.name"),
         role=role,
-        unit=_str(s.get("unit"), f"{key}.unit", required=False),
+        unit=_str(s.get("unit"), f"{key}.unit", required=False, max_len=40),
         duration_amount=_amount(d.get("amount", 0), f"{key}.duration.amount"),
         duration_unit=unit,
-        parallel_group=_str(s.get("parallel_group"), f"{key}.parallel_group", required=False),
+        parallel_group=_str(s.get("parallel_group"), f"{key}.parallel_group", required=False, max_len=20),
     )
 
 
@@ -376,7 +382,7 @@ def _process(value: Any, key: str) -> tuple[list[StepSpec], str]:
         unknown = set(value) - {"steps", "note"}
         if unknown:
             raise _Bad(f"{key} has unknown key {sorted(unknown)[0]!r} (expected steps, note)")
-        note = _str(value.get("note"), f"{key}.note", required=False)
+        note = _str(value.get("note"), f"{key}.note", required=False, max_len=100_000)
         value = value.get("steps")
         key = f"{key}.steps"
     steps = [_step(s, f"{key}[{i}]") for i, s in enumerate(_list(value, key))]
@@ -404,8 +410,12 @@ def _order(value: Any, key: str) -> list[tuple[list[str], str]]:
     return stages
 
 
-def validate(document: Any, known: Mapping[str, set[str]] | None = None) -> Catalog:
-    """Check the whole document; `known` gives codes already in the database ({"units", "fields", "procedures"})."""
+def validate(document: Any, known: Mapping[str, Any] | None = None) -> Catalog:
+    """Check the whole document against what the database already holds.
+
+    `known` (from `importer.known_codes`): code sets under "units", "fields", "procedures" and the
+    database's unit tree under "unit_parents" ({code: parent code or None}).
+    """
     known = known or {}
     check = _Checker()
     if not isinstance(document, Mapping):
@@ -418,8 +428,12 @@ def validate(document: Any, known: Mapping[str, set[str]] | None = None) -> Cata
     for section in SECTIONS:
         sections[section] = check.run(section, lambda s=section: _list(document.get(s), s)) or []  # type: ignore[misc]
 
+    # Codes written in the file, valid or not: an item with a bad key is reported once, not again
+    # as an "unknown" reference from every item that points at it.
+    written: dict[str, set[str]] = {s: set() for s in SECTIONS}
+
     def items(section: str) -> Iterable[tuple[str, Mapping[str, Any]]]:
-        seen: set[str] = set()
+        seen = written[section]
         for i, item in enumerate(sections[section]):
             where = _where(section, i, item)
             if not isinstance(item, Mapping):
@@ -439,15 +453,15 @@ def validate(document: Any, known: Mapping[str, set[str]] | None = None) -> Cata
     for where, u in items("units"):
 
         def unit(u: Mapping[str, Any] = u) -> UnitSpec:
-            kind = _str(u.get("kind"), "kind", required=False)
+            kind = _str(u.get("kind"), "kind", required=False, max_len=40)
             category = _choice(u["category"], "category", Category.values) if u.get("category") else ""
             return UnitSpec(
-                code=_str(u.get("code"), "code"),
+                code=_str(u.get("code"), "code", max_len=40),
                 name=_str(u.get("name"), "name"),
                 level=_choice(u.get("level"), "level", Level.values),
                 kind=kind,
                 category=category or category_for_kind(kind),
-                parent=_str(u.get("parent"), "parent", required=False) or None,
+                parent=_str(u.get("parent"), "parent", required=False, max_len=40) or None,
                 active=_bool(u.get("active"), "active", True),
                 extra=jsonable(_extra(u, UNIT_KEYS)),
             )
@@ -455,32 +469,33 @@ def validate(document: Any, known: Mapping[str, set[str]] | None = None) -> Cata
         spec = check.run(where, unit)
         if spec is not None:
             units[spec.code] = spec
-    unit_codes = set(units) | set(known.get("units", ()))
+    unit_codes = written["units"] | set(known.get("units", ()))
     for i, item in enumerate(sections["units"]):
         code = item.get("code") if isinstance(item, Mapping) else None
         spec = units.get(code) if isinstance(code, str) else None
         if spec and spec.parent and spec.parent not in unit_codes:
             check.errors.append(f"{_where('units', i, item)}: parent {spec.parent!r} is not a known unit")
-    catalog.units = _parents_first(units, check)
+    _cycles(units, known.get("unit_parents", {}), check)
+    catalog.units = _parents_first(units)
 
     for where, f in items("fields"):
         spec_f = check.run(
             where,
             lambda f=f: FieldSpec(  # type: ignore[misc]
-                code=_str(f.get("code"), "code"),
+                code=_str(f.get("code"), "code", max_len=20),
                 name=_str(f.get("name"), "name"),
                 extra=jsonable(_extra(f, FIELD_KEYS)),
             ),
         )
         if spec_f is not None:
             catalog.fields.append(spec_f)
-    field_codes = {f.code for f in catalog.fields} | set(known.get("fields", ()))
+    field_codes = written["fields"] | set(known.get("fields", ()))
 
     for where, p in items("procedures"):
         spec_p = check.run(where, lambda p=p: _procedure(p, field_codes, unit_codes))  # type: ignore[misc]
         if spec_p is not None:
             catalog.procedures.append(spec_p)
-    procedure_codes = {p.code for p in catalog.procedures} | set(known.get("procedures", ()))
+    procedure_codes = written["procedures"] | set(known.get("procedures", ()))
 
     for where, g in items("linked_groups"):
         spec_g = check.run(where, lambda g=g: _group(g, procedure_codes))  # type: ignore[misc]
@@ -492,44 +507,57 @@ def validate(document: Any, known: Mapping[str, set[str]] | None = None) -> Cata
     return catalog
 
 
-def _parents_first(units: dict[str, UnitSpec], check: _Checker) -> list[UnitSpec]:
-    ordered: list[UnitSpec] = []
-    state: dict[str, int] = {}  # 1 = visiting, 2 = done
+def _cycles(units: dict[str, UnitSpec], db_parents: Mapping[str, str | None], check: _Checker) -> None:
+    """Report parent cycles, including ones closed through units already in the database."""
+    reported: set[frozenset[str]] = set()
+    for spec in units.values():
+        chain = [spec.code]
+        parent = spec.parent
+        while parent:
+            if parent in chain:
+                cycle = chain[chain.index(parent) :]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    check.errors.append(f"units (code {parent}): parent cycle {' -> '.join([*cycle, parent])}")
+                break
+            chain.append(parent)
+            parent = units[parent].parent if parent in units else db_parents.get(parent)
 
-    def visit(code: str, path: list[str]) -> None:
-        if state.get(code) == 2 or code not in units:
+
+def _parents_first(units: dict[str, UnitSpec]) -> list[UnitSpec]:
+    ordered: list[UnitSpec] = []
+    done: set[str] = set()
+
+    def visit(code: str, depth: int) -> None:
+        if code in done or code not in units or depth > len(units):
             return
-        if state.get(code) == 1:
-            check.errors.append(f"units (code {code}): parent cycle {' -> '.join([*path, code])}")
-            return
-        state[code] = 1
         parent = units[code].parent
         if parent:
-            visit(parent, [*path, code])
-        state[code] = 2
+            visit(parent, depth + 1)
+        done.add(code)
         ordered.append(units[code])
 
     for code in units:
-        visit(code, [])
+        visit(code, 0)
     return ordered
 
 
 def _procedure(p: Mapping[str, Any], field_codes: set[str], unit_codes: set[str]) -> ProcedureSpec:
-    field_code = _str(p.get("field"), "field")
+    field_code = _str(p.get("field"), "field", max_len=20)
     if field_code not in field_codes:
         raise _Bad(f"field {field_code!r} is not a known field")
     levels = [_choice(v, f"levels[{i}]", Level.values) for i, v in enumerate(_list(p.get("levels"), "levels"))]
     if len(set(levels)) != len(levels):
         raise _Bad("levels lists a level twice")
     spec = ProcedureSpec(
-        code=_str(p.get("code"), "code"),
-        name=_str(p.get("name"), "name"),
+        code=_str(p.get("code"), "code", max_len=40),
+        name=_str(p.get("name"), "name", max_len=2000),
         field=field_code,
         levels=levels,
         online=_choice(p["online"], "online", OnlineLevel.values) if p.get("online") is not None else OnlineLevel.NONE,
         fee=_int(p.get("fee"), "fee", 0),
         fee_known=p.get("fee") is not None,
-        fee_rule=_str(p.get("fee_rule"), "fee_rule", required=False),
+        fee_rule=_str(p.get("fee_rule"), "fee_rule", required=False, max_len=100_000),
         fees=[_fee(f, f"fees[{i}]") for i, f in enumerate(_list(p.get("fees"), "fees"))],
         components=[_component(c, f"components[{i}]") for i, c in enumerate(_list(p.get("components"), "components"))],
         results=[_result(r, f"results[{i}]") for i, r in enumerate(_list(p.get("results"), "results"))],
@@ -547,7 +575,7 @@ def _procedure(p: Mapping[str, Any], field_codes: set[str], unit_codes: set[str]
 
 
 def _group(g: Mapping[str, Any], procedure_codes: set[str]) -> GroupSpec:
-    code = _str(g.get("code"), "code")
+    code = _str(g.get("code"), "code", max_len=40)
     listed = [_str(c, f"procedures[{i}]") for i, c in enumerate(_list(g.get("procedures"), "procedures"))]
     stages = _order(g["order"], "order") if g.get("order") is not None else [([c], MemberMode.SEQUENCE) for c in listed]
     in_order = [c for codes, _ in stages for c in codes]
@@ -580,7 +608,7 @@ def _group(g: Mapping[str, Any], procedure_codes: set[str]) -> GroupSpec:
         member.step_extra = jsonable(_extra(sdm, {"procedure", "amount", "unit"}))
     return GroupSpec(
         code=code,
-        name=_str(g.get("name"), "name"),
+        name=_str(g.get("name"), "name", max_len=500),
         members=sorted(members.values(), key=lambda m: m.position),
         extra=jsonable(_extra(g, GROUP_KEYS)),
     )

@@ -3,6 +3,8 @@
 A membership in unit U gives its role over U and U's descendants (a department over its public
 service units, a commune over its police post). Province administrators and inspectors see every
 unit; inspectors only read. Nothing here trusts the client: callers pass the authenticated user.
+
+What a role allows is one explicit table, `ROLE_ACTIONS`; ask `can(user, action, unit)`.
 """
 
 from __future__ import annotations
@@ -18,14 +20,69 @@ from motcua.organizations.models import Membership, Role, Unit
 PROVINCE_WIDE = {Role.PROVINCE_ADMIN, Role.INSPECTOR}
 
 
+class Action:
+    """What an official may do; `ROLE_ACTIONS` says which role allows which action."""
+
+    READ = "read"
+    RECEIVE = "receive"  # tiếp nhận hồ sơ
+    RETURN = "return"  # trả kết quả
+    PROCESS = "process"  # thẩm định, xử lý
+    APPROVE = "approve"  # phê duyệt
+    SIGN = "sign"  # ký số kết quả
+    MANAGE_OFFICIALS = "manage_officials"  # cán bộ và vai trò trong đơn vị
+    MANAGE_UNIT = "manage_unit"  # thông tin, cấu hình của đơn vị
+    MANAGE_CATALOG = "manage_catalog"  # danh mục TTHC, quy trình (toàn tỉnh)
+    MANAGE_CALENDAR = "manage_calendar"  # lịch làm việc, ngày nghỉ (toàn tỉnh)
+
+    ALL = (
+        READ,
+        RECEIVE,
+        RETURN,
+        PROCESS,
+        APPROVE,
+        SIGN,
+        MANAGE_OFFICIALS,
+        MANAGE_UNIT,
+        MANAGE_CATALOG,
+        MANAGE_CALENDAR,
+    )
+
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.CLERK: frozenset({Action.READ, Action.RECEIVE, Action.RETURN}),
+    Role.SPECIALIST: frozenset({Action.READ, Action.PROCESS}),
+    Role.LEADER: frozenset({Action.READ, Action.APPROVE, Action.SIGN}),
+    Role.UNIT_ADMIN: frozenset({Action.READ, Action.MANAGE_OFFICIALS, Action.MANAGE_UNIT}),
+    Role.PROVINCE_ADMIN: frozenset(
+        {Action.READ, Action.MANAGE_OFFICIALS, Action.MANAGE_UNIT, Action.MANAGE_CATALOG, Action.MANAGE_CALENDAR}
+    ),
+    Role.INSPECTOR: frozenset({Action.READ}),
+}
+
+# Actions that concern the whole province rather than one unit (asked with unit=None).
+PROVINCE_ACTIONS = frozenset({Action.MANAGE_CATALOG, Action.MANAGE_CALENDAR})
+
+
+def roles_allowing(action: str) -> set[str]:
+    if action not in Action.ALL:
+        raise ValueError(f"unknown action {action!r}")
+    return {role for role, actions in ROLE_ACTIONS.items() if action in actions}
+
+
 def _memberships(user: Any) -> list[Membership]:
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
         return []
     cached: list[Membership] | None = getattr(user, "_motcua_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user, active=True).select_related("unit"))
         user._motcua_memberships = cached
     return cached
+
+
+def clear_cache(user: Any) -> None:
+    """Forget the memberships cached on this user object (after changing them in the same request)."""
+    if hasattr(user, "_motcua_memberships"):
+        del user._motcua_memberships
 
 
 def _descendant_ids(root_ids: Iterable[int]) -> set[int]:
@@ -39,11 +96,13 @@ def _descendant_ids(root_ids: Iterable[int]) -> set[int]:
     return found
 
 
+def _is_superuser(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) and bool(getattr(user, "is_active", True))
+
+
 def is_province_wide(user: Any, roles: Iterable[str] | None = None) -> bool:
     wanted = set(roles) if roles is not None else set(PROVINCE_WIDE)
-    return bool(getattr(user, "is_superuser", False)) or any(
-        m.role in PROVINCE_WIDE and m.role in wanted for m in _memberships(user)
-    )
+    return _is_superuser(user) or any(m.role in PROVINCE_WIDE and m.role in wanted for m in _memberships(user))
 
 
 def unit_ids_for(user: Any, *roles: str) -> set[int] | None:
@@ -63,7 +122,7 @@ def visible_units(user: Any) -> QuerySet[Unit]:
 
 def roles_in(user: Any, unit: Unit) -> set[str]:
     """The roles the user holds over `unit` (directly or through an ancestor, or province-wide)."""
-    if getattr(user, "is_superuser", False):
+    if _is_superuser(user):
         return set(Role.values)
     roles: set[str] = set()
     ancestry = {unit.id}
@@ -91,3 +150,38 @@ def require_role(user: Any, unit: Unit, *roles: str) -> None:
 def require_read(user: Any, unit: Unit) -> None:
     if not can_read(user, unit):
         raise PermissionDenied(f"Bạn không có quyền xem dữ liệu của đơn vị {unit.code}.")
+
+
+def can(user: Any, action: str, unit: Unit | None = None) -> bool:
+    """May `user` do `action` at `unit`? Province-wide actions (catalogue, calendars) take unit=None."""
+    allowed = roles_allowing(action)
+    if _is_superuser(user):
+        return True
+    if unit is None:
+        if action not in PROVINCE_ACTIONS and action != Action.READ:
+            raise ValueError(f"action {action!r} needs a unit")
+        return any(m.role in allowed and m.role in PROVINCE_WIDE for m in _memberships(user))
+    return bool(roles_in(user, unit) & allowed)
+
+
+def require(user: Any, action: str, unit: Unit | None = None) -> None:
+    """Raise PermissionDenied (Vietnamese message) unless `can(user, action, unit)`."""
+    if not can(user, action, unit):
+        where = f" tại đơn vị {unit.code}" if unit is not None else ""
+        raise PermissionDenied(f"Bạn không có quyền thực hiện thao tác này ({action}){where}.")
+
+
+def unit_ids_where(user: Any, action: str) -> set[int] | None:
+    """Ids of the units where the user may do `action` (None = every unit)."""
+    return unit_ids_for(user, *roles_allowing(action))
+
+
+def units_where(user: Any, action: str) -> QuerySet[Unit]:
+    ids = unit_ids_where(user, action)
+    return Unit.objects.all() if ids is None else Unit.objects.filter(id__in=ids)
+
+
+def has_staff_role(user: Any, *roles: str) -> bool:
+    """Does the user hold any of `roles` (any role if none given) anywhere?"""
+    wanted = set(roles) or set(Role.values)
+    return _is_superuser(user) or any(m.role in wanted for m in _memberships(user))

@@ -209,6 +209,10 @@ BROKEN = {
         lambda d: _break(d, "procedures", 0, deadline={"amount": -1, "unit": "working_hours"}),
         "procedures[0] (code 1.001193): deadline.amount must not be negative, got -1",
     ),
+    "text too long for its column": (
+        lambda d: _break(d, "units", 0, name="x" * 256),
+        "units[0] (code H32): name is longer than 255 characters",
+    ),
     "unknown member": (
         lambda d: {**d, "linked_groups": [{"code": "G1", "name": "Nhóm", "procedures": ["1.001193", "9.999999"]}]},
         "linked_groups[0] (code G1): member '9.999999' is not a known procedure",
@@ -325,3 +329,55 @@ def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, out, err = run(capsys, "catalog", "import", str(write(tmp_path, small())), "--dry-run", "--json")
     assert code == 0 and json.loads(out)["procedures"]["created"] == 2 and "would import" in err
     assert Procedure.objects.count() == 0
+
+
+def test_a_parent_cycle_is_reported_even_through_units_already_stored() -> None:
+    import_document(small())
+    doc = {"units": [{"code": "H32", "name": "UBND tỉnh", "level": "province", "parent": "H32.27"}]}
+    with pytest.raises(CatalogError) as info:
+        import_document(doc)
+    assert info.value.errors == ["units (code H32): parent cycle H32 -> H32.27 -> H32"]
+    in_file = {
+        "units": [
+            {"code": "A", "name": "A", "level": "province", "parent": "B"},
+            {"code": "B", "name": "B", "level": "province", "parent": "A"},
+        ]
+    }
+    with pytest.raises(CatalogError, match="parent cycle"):
+        import_document(in_file)
+    assert Unit.objects.get(code="H32").parent is None
+
+
+def test_a_file_may_refer_to_rows_already_in_the_database() -> None:
+    import_document(small())
+    summary = import_document(
+        {"procedures": [{"code": "2.000635", "name": "Cấp bản sao trích lục", "field": "CT", "levels": ["commune"]}]}
+    )
+    assert summary.counts["procedures"]["created"] == 1
+    assert Procedure.objects.get(code="2.000635").field.code == "CT"
+
+
+def test_query_helpers_for_other_contexts() -> None:
+    from motcua.catalog.queries import current_version, mandatory_components, search_procedures
+
+    import_document(yaml.safe_load(SAMPLE.read_text()))
+    khai_sinh = Procedure.objects.get(code="1.001193")
+    assert [c.order for c in mandatory_components(khai_sinh)] == [1, 2, 3]
+    version = current_version(khai_sinh)
+    assert version is not None and version.version == 1 and version.snapshot["code"] == "1.001193"
+    found = set(search_procedures("dang ky ket hon").values_list("code", flat=True))
+    assert "1.000894" in found and "1.001193" not in found
+    assert search_procedures("   ").count() == Procedure.objects.count()
+
+
+def test_cli_usage_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for argv, code in (
+        (["catalog"], 2),
+        (["catalog", "import"], 2),
+        (["catalog", "import", str(tmp_path)], 2),
+        (["catalog", "export", "--format", "xml"], 2),
+        (["catalog", "export", "--output", str(tmp_path / "missing" / "x.yaml")], 1),
+    ):
+        exit_code, out, err = run(capsys, *argv)
+        assert (exit_code, out, err.count("\n")) == (code, "", 1), argv
+        assert err.startswith("motcua: error: ")
