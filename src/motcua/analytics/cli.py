@@ -13,6 +13,7 @@ from typing import Any
 from motcua.cli import CLIError, print_json, setup_django
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
+GROUPINGS = ("unit", "field", "procedure", "level")  # = report.GROUPINGS (kept here: no Django before setup)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -142,8 +143,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_resolution(args: argparse.Namespace) -> int:
-    from motcua.analytics.report import GROUPINGS
-
     start, end = _period(args)
     if args.by not in GROUPINGS:
         raise CLIError(f"--by must be one of {', '.join(GROUPINGS)}, not {args.by!r}")

@@ -115,9 +115,9 @@ def describe(qs: QuerySet[Any], limit: int) -> list[dict[str, Any]]:
             "procedure": d.procedure.code,
             "channel": d.channel,
             "status": d.status,
-            "received_at": d.received_at.isoformat(),
-            "due_at": d.due_at.isoformat() if d.due_at else None,
-            "finished_at": d.finished_at.isoformat() if d.finished_at else None,
+            "received_at": d.received_at.astimezone(LOCAL_TZ).isoformat(),
+            "due_at": d.due_at.astimezone(LOCAL_TZ).isoformat() if d.due_at else None,
+            "finished_at": d.finished_at.astimezone(LOCAL_TZ).isoformat() if d.finished_at else None,
         }
         for d in rows
     ]

@@ -345,3 +345,34 @@ def test_transfer_to_another_unit_moves_the_counts(dataset: dict[str, Any], caps
     assert main(["analytics", "rebuild-rollups"]) == 0
     assert "rebuilt rollups" in capsys.readouterr().err
     assert resolution_report(F, T) == resolution_report(F, T, source="base")
+
+
+def test_cli_in_a_fresh_process(tmp_path: Any) -> None:
+    """The console script configures Django itself (no settings imported before setup)."""
+    import os
+    import subprocess
+    import sys
+
+    from motcua.analytics.cli import GROUPINGS
+    from motcua.analytics.report import GROUPINGS as REPORT_GROUPINGS
+
+    assert GROUPINGS == REPORT_GROUPINGS
+    env = {**os.environ, "MOTCUA_DATA_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "motcua", "report", "resolution", "--from", "2025-01-01", "--to", "2025-01-31"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["total"]["received"]["total"] == 0
+    bad = subprocess.run(
+        [sys.executable, "-m", "motcua", "index", "766", "--from", "2025-02-01", "--to", "2025-01-31"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
