@@ -102,13 +102,19 @@ def generate_dossiers(n: int, days: int = 1095, start: str = "2023-01-01") -> in
         have = c.fetchone()[0]
     if have >= n:
         return 0
+    # Rows are generated in receipt order (history is chronological, and the timestamp indexes grow
+    # at their right edge); unit, procedure, hour, status, channel and flags come from two
+    # multiplicative hashes of g, so that every (unit, procedure, day) combination occurs.
     # Each unit works with 24 of the 60 procedures.
     unit_arr = "ARRAY[" + ",".join(map(str, units)) + "]"
     proc_arr = "ARRAY[" + ",".join(map(str, procs)) + "]"
+    nu, npr = len(units), len(procs)
+    h = "((g * 2654435761) % 4294967291)"
+    h2 = "((g * 40503 + 977) % 2147483629)"
     base = f"TIMESTAMPTZ '{start} 01:00:00+00'"
-    day = f"((g * 48271) % {days})"
-    recv = f"({base} + make_interval(days => {day}::int, secs => ((g * 16807) % 32400)::int))"
-    s = "((g * 13) % 100)"
+    day = f"(((g - 1) * {days}) / {n})"
+    recv = f"({base} + make_interval(days => {day}::int, secs => (({h} / 3600) % 32400)::int))"
+    s = f"({h2} % 100)"
     recent = f"({day} >= {days - 45})"
     status = (
         f"CASE WHEN {s} < 78 THEN CASE WHEN g % 2 = 0 THEN 'returned' ELSE 'finished' END "
@@ -116,26 +122,28 @@ def generate_dossiers(n: int, days: int = 1095, start: str = "2023-01-01") -> in
         f"WHEN {s} < 87 THEN 'refused' WHEN {recent} THEN 'processing' ELSE 'returned' END"
     )
     finished = (
-        f"CASE WHEN {s} < 87 OR NOT {recent} THEN {recv} + make_interval(days => ((g * 17) % 20)::int, hours => 2) END"
+        f"CASE WHEN {s} < 87 OR NOT {recent} "
+        f"THEN {recv} + make_interval(days => (({h2} / 15000) % 20)::int, hours => 2) END"
     )
+    chan = f"(({h2} / 100) % 10)"
     exprs = {
-        "code": f"'{CODE_PREFIX}' || g",
-        "unit_id": f"({unit_arr})[1 + (g * 7919) % {len(units)}]",
-        "procedure_id": f"({proc_arr})[1 + (((g * 7919) % {len(units)}) + (g * 104729) % 24) % {len(procs)}]",
-        "channel": "CASE WHEN (g * 3) % 10 < 5 THEN 'online' WHEN (g * 3) % 10 < 9 THEN 'direct' ELSE 'postal' END",
+        "code": f"'{CODE_PREFIX}' || lpad(g::text, 9, '0')",
+        "unit_id": f"({unit_arr})[1 + {h} % {nu}]",
+        "procedure_id": f"({proc_arr})[1 + (({h} % {nu}) + ({h} / {nu}) % 24) % {npr}]",
+        "channel": f"CASE WHEN {chan} < 5 THEN 'online' WHEN {chan} < 9 THEN 'direct' ELSE 'postal' END",
         "status": status,
         "regime": "'nd118'",
         "received_at": recv,
-        "due_at": f"{recv} + make_interval(days => (1 + (g * 31) % 15)::int, hours => 8)",
+        "due_at": f"{recv} + make_interval(days => (1 + ({h2} / 1000) % 15)::int, hours => 8)",
         "finished_at": finished,
-        "fee_amount": "CASE WHEN g % 4 = 0 THEN 50000 ELSE 0 END",
-        "paid_online": "(g % 8 = 0)",
-        "digitized": "((g * 7) % 10 < 8)",
-        "reused": "((g * 11) % 10 < 4)",
-        "e_result": "((g * 19) % 10 < 6)",
-        "synced_national": "((g * 23) % 10 < 9)",
+        "fee_amount": f"CASE WHEN ({h} / 7) % 4 = 0 THEN 50000 ELSE 0 END",
+        "paid_online": f"(({h} / 11) % 8 = 0)",
+        "digitized": f"(({h} / 13) % 10 < 8)",
+        "reused": f"(({h} / 17) % 10 < 4)",
+        "e_result": f"(({h} / 19) % 10 < 6)",
+        "synced_national": f"(({h} / 23) % 10 < 9)",
         "imported": "TRUE",
-        "negative_feedback": "(g % 97 = 0)",
+        "negative_feedback": f"(({h} / 29) % 97 = 0)",
         "created_at": "now()",
         "updated_at": "now()",
     }
