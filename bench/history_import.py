@@ -3,7 +3,8 @@
 Each run imports N generated JSONL lines through `motcua.analytics.importer.import_lines`
 (validation, due dates given, dossier + event rows by COPY, hash chain, rollups) and is then
 removed; the baseline COPYs the same dossier and event rows, already rendered, in one transaction.
-Full mode: 300,000 lines × 3 runs; quick mode: 20,000 × 3. Runs in a subprocess (own database).
+Full mode: 200,000 lines × 3 runs; quick mode: 20,000 × 3. Runs in a subprocess, in its own database
+(`<MOTCUA_BENCH_DATABASE_URL>_import`, `_import_quick`), so that it never touches the report data set.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 def worker(n: int, runs: int) -> dict[str, Any]:
     from motcua.analytics import benchdata
 
-    benchdata.setup(quick=n < 100_000)
+    benchdata.setup(quick=n < 100_000, suffix="_import")
     from django.db import connection, transaction
 
     from motcua.analytics.importer import Validator, Writer, _copy_text, import_lines
@@ -102,7 +103,7 @@ def worker(n: int, runs: int) -> dict[str, Any]:
 
 
 def run(quick: bool) -> dict[str, Any]:
-    n, runs = (20_000, 3) if quick else (300_000, 3)
+    n, runs = (20_000, 3) if quick else (200_000, 3)
     out = subprocess.run(
         [sys.executable, "-m", "bench.history_import", "--worker", str(n), str(runs)],
         check=True,

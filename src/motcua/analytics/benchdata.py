@@ -28,12 +28,12 @@ def ensure_database(url: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def setup(url: str | None = None, quick: bool = False) -> str:
+def setup(url: str | None = None, quick: bool = False, suffix: str = "") -> str:
     """Point Django at the bench database, create and migrate it. Call before anything imports models.
 
     Quick runs use `<name>_quick` so that they never read the 10-million-row data set.
     """
-    url = url or os.environ.get("MOTCUA_BENCH_DATABASE_URL", DEFAULT_URL)
+    url = (url or os.environ.get("MOTCUA_BENCH_DATABASE_URL", DEFAULT_URL)) + suffix
     if quick:
         url += "_quick"
     ensure_database(url)
