@@ -20,7 +20,7 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from motcua.analytics.rollup import Deltas, add_dossier, apply_deltas
+from motcua.analytics.rollup import Deltas, add_dossier, add_from_dossiers, apply_deltas
 from motcua.analytics.rules import ALL_STATUSES, CHANNELS, ENDED_STATUSES, DossierFacts, local_date
 from motcua.dossiers.chain import GENESIS, canonical_bytes, event_hash
 
@@ -242,6 +242,7 @@ def import_lines(
     validator = Validator(due_fn if due_fn is not None else default_due_calculator())
     writer = Writer()
     deltas: Deltas = {}
+    written_ids: list[int] = []
     reported = 0
     try:
         with transaction.atomic():
@@ -268,10 +269,13 @@ def import_lines(
                             kept.append(r)
                     rows = kept
                 if not dry_run and (partial or not result.errors) and rows:
-                    writer.write(rows)
-                    for r in rows:
-                        v = r.values
-                        add_dossier(deltas, v["unit_id"], v["procedure_id"], facts_from_values(v))
+                    new_ids = writer.write(rows)
+                    if writer.pg:
+                        written_ids.extend(new_ids)  # counters computed by the server at the end
+                    else:
+                        for r in rows:
+                            v = r.values
+                            add_dossier(deltas, v["unit_id"], v["procedure_id"], facts_from_values(v))
                 result.imported += len(rows) if (partial or not result.errors) else 0
                 if progress is not None and result.lines // 100_000 > reported:
                     reported = result.lines // 100_000
@@ -281,6 +285,7 @@ def import_lines(
             if dry_run or (result.errors and not partial):
                 raise ImportAborted
             apply_deltas(deltas)
+            add_from_dossiers(written_ids)
     except ImportAborted:
         if not dry_run:
             result.imported = 0
@@ -340,13 +345,11 @@ class Writer:
         data = canonical_bytes(dossier_code=code, seq=1, type="imported", actor_id=None, at=self.now, payload=source)
         return GENESIS, event_hash(GENESIS, data)
 
-    def write(self, rows: list[Row]) -> None:
-        if self.pg:
-            self._copy(rows)
-        else:
-            self._bulk(rows)
+    def write(self, rows: list[Row]) -> list[int]:
+        """Write the rows; returns the new dossier ids."""
+        return self._copy(rows) if self.pg else self._bulk(rows)
 
-    def _bulk(self, rows: list[Row]) -> None:
+    def _bulk(self, rows: list[Row]) -> list[int]:
         from motcua.dossiers.models import Dossier, DossierEvent
 
         objs = [Dossier(**r.values) for r in rows]
@@ -367,8 +370,9 @@ class Writer:
                 )
             )
         DossierEvent.objects.bulk_create(events, batch_size=500)
+        return [int(o.pk) for o in objs]
 
-    def _copy(self, rows: list[Row]) -> None:
+    def _copy(self, rows: list[Row]) -> list[int]:
         from motcua.dossiers.models import Dossier, DossierEvent
 
         dt, et = Dossier._meta.db_table, DossierEvent._meta.db_table
@@ -411,6 +415,7 @@ class Writer:
                 copy.write("\n".join(dlines) + "\n")
             with raw.copy(f"COPY {et} ({', '.join(ecols)}) FROM STDIN") as copy:
                 copy.write("\n".join(elines) + "\n")
+        return [int(i) for i in ids]
 
 
 def import_file(path: str, **kwargs: Any) -> ImportResult:

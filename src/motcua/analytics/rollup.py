@@ -114,29 +114,59 @@ def apply_deltas(deltas: Deltas) -> None:
 def _apply_deltas_copy(deltas: Deltas) -> None:
     """Bulk path: COPY the daily deltas into a temporary table, then one upsert per grain."""
     cols = ", ".join(MEASURES)
-    sums = ", ".join(f"SUM({m})" for m in MEASURES)
     lines = []
     for (u, p, day), c in deltas.items():
         lines.append("\t".join([str(u), str(p), day.isoformat(), *(str(c.get(m, 0)) for m in MEASURES)]))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS analytics_rollup_delta (unit_id bigint, procedure_id bigint, day date, "
-            + ", ".join(f"{m} integer" for m in MEASURES)
-            + ")"
-        )
+        cursor.execute(DELTA_TABLE_SQL)
         cursor.execute("TRUNCATE analytics_rollup_delta")
         with cursor.cursor.copy(f"COPY analytics_rollup_delta (unit_id, procedure_id, day, {cols}) FROM STDIN") as cp:
             cp.write("\n".join(lines) + "\n")
-        for model, day_expr in ((DailyRollup, "day"), (MonthlyRollup, "date_trunc('month', day)::date")):
-            table = model._meta.db_table
-            updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
-            cursor.execute(
-                f"INSERT INTO {table} (unit_id, procedure_id, day, {cols}) "
-                f"SELECT unit_id, procedure_id, {day_expr}, {sums} FROM analytics_rollup_delta "
-                f"GROUP BY unit_id, procedure_id, {day_expr} "
-                f"ON CONFLICT (unit_id, procedure_id, day) DO UPDATE SET {updates}"
-            )
+        _upsert_from_delta_table(cursor)
+
+
+DELTA_TABLE_SQL = (
+    "CREATE TEMP TABLE IF NOT EXISTS analytics_rollup_delta (unit_id bigint, procedure_id bigint, day date, "
+    + ", ".join(f"{m} integer" for m in MEASURES)
+    + ")"
+)
+
+
+def add_from_dossiers(ids: list[int]) -> None:
+    """PostgreSQL bulk path: add the counters of these (new) dossiers, computed by the server."""
+    if not ids:
+        return
+    d = Dialect(connection.vendor)
+    cols = ", ".join(MEASURES)
+    sums = ", ".join(f"SUM({m})" for m in MEASURES)
+    with connection.cursor() as cursor:
+        cursor.execute(DELTA_TABLE_SQL)
         cursor.execute("TRUNCATE analytics_rollup_delta")
+        for start in range(0, len(ids), 500_000):
+            cursor.execute(
+                f"WITH f AS ({facts_sql(d, 'WHERE id = ANY(%s)')}) "
+                f"INSERT INTO analytics_rollup_delta (unit_id, procedure_id, day, {cols}) "
+                f"SELECT unit_id, procedure_id, day, {sums} FROM ({' UNION ALL '.join(_contribution_parts(d))}) c "
+                f"GROUP BY unit_id, procedure_id, day",
+                [ids[start : start + 500_000]],
+            )
+        _upsert_from_delta_table(cursor)
+
+
+def _upsert_from_delta_table(cursor: Any) -> None:
+    """Add the rows of the temporary delta table to both grains, then empty it."""
+    cols = ", ".join(MEASURES)
+    sums = ", ".join(f"SUM({m})" for m in MEASURES)
+    for model, day_expr in ((DailyRollup, "day"), (MonthlyRollup, "date_trunc('month', day)::date")):
+        table = model._meta.db_table
+        updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, procedure_id, day, {cols}) "
+            f"SELECT unit_id, procedure_id, {day_expr}, {sums} FROM analytics_rollup_delta "
+            f"GROUP BY unit_id, procedure_id, {day_expr} "
+            f"ON CONFLICT (unit_id, procedure_id, day) DO UPDATE SET {updates}"
+        )
+    cursor.execute("TRUNCATE analytics_rollup_delta")
 
 
 def on_dossier_state_changed(sender: Any, dossier: Any, before: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
@@ -207,13 +237,8 @@ def _case(cond: str) -> str:
     return f"CASE WHEN {cond} THEN 1 ELSE 0 END"
 
 
-def rebuild(unit_ids: Iterable[int] | None = None) -> dict[str, int]:
-    """Recompute both rollup grains from the dossier table (all units, or only `unit_ids`)."""
-    d = Dialect(connection.vendor)
-    ids = sorted(set(unit_ids)) if unit_ids is not None else None
-    where = f"WHERE unit_id IN ({', '.join(str(int(i)) for i in ids)})" if ids else ""
-    if ids is not None and not ids:
-        return {"daily": 0, "monthly": 0}
+def _contribution_parts(d: Dialect) -> list[str]:
+    """SELECTs over the facts CTE `f` yielding (unit_id, procedure_id, day, counters...) rows (`rules.contributions` in SQL)."""
     zero = dict.fromkeys(MEASURES, "0")
     nr = "status <> 'refused'"
 
@@ -255,6 +280,17 @@ def rebuild(unit_ids: Iterable[int] | None = None) -> dict[str, int]:
         select(d.greatest("r", d.next_day("u")), {"od_start": "1"}, f"u IS NOT NULL AND {nr}"),
         select(d.greatest("e", d.next_day("u")), {"od_end": "1"}, "u IS NOT NULL AND e IS NOT NULL"),
     ]
+    return parts
+
+
+def rebuild(unit_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Recompute both rollup grains from the dossier table (all units, or only `unit_ids`)."""
+    d = Dialect(connection.vendor)
+    ids = sorted(set(unit_ids)) if unit_ids is not None else None
+    where = f"WHERE unit_id IN ({', '.join(str(int(i)) for i in ids)})" if ids else ""
+    if ids is not None and not ids:
+        return {"daily": 0, "monthly": 0}
+    parts = _contribution_parts(d)
     sums = ", ".join(f"SUM({m})" for m in MEASURES)
     cols = ", ".join(MEASURES)
     daily, monthly_t = DailyRollup._meta.db_table, MonthlyRollup._meta.db_table

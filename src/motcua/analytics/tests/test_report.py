@@ -359,6 +359,7 @@ def test_cli_in_a_fresh_process(tmp_path: Any) -> None:
     assert GROUPINGS == REPORT_GROUPINGS
     env = {**os.environ, "MOTCUA_DATA_DIR": str(tmp_path)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("MOTCUA_DATABASE_URL", None)  # a fresh SQLite database in tmp_path
     run = subprocess.run(
         [sys.executable, "-m", "motcua", "report", "resolution", "--from", "2025-01-01", "--to", "2025-01-31"],
         capture_output=True,
