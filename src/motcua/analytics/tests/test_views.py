@@ -85,3 +85,15 @@ def test_api_resolution_and_index(users: dict[str, Any]) -> None:
     c.force_login(users["clerk"])
     assert c.get(f"/api/v1/analytics/resolution?{Q}").json()["total"]["received"]["total"] == 3
     assert c.get(f"/api/v1/analytics/resolution?{Q}&unit=H32.27").status_code == 403
+
+
+def test_every_total_links_to_exactly_its_dossiers(users: dict[str, Any]) -> None:
+    c = Client()
+    c.force_login(users["admin"])
+    html = c.get(f"/analytics/?{Q}").content.decode()
+    total_row = html[html.index('class="total"') :]
+    links = re.findall(r'href="(/analytics/dossiers/\?[^"]*cell=(\w+))">(\d+)</a>', total_row)
+    assert len(links) == 13
+    for url, cell, number in links:
+        listing = c.get(url.replace("&amp;", "&")).content.decode()
+        assert f"· {number} hồ sơ" in listing, cell
