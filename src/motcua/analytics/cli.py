@@ -195,6 +195,7 @@ def cmd_kl91(args: argparse.Namespace) -> int:
             satisfaction_threshold=args.satisfaction_threshold,
             official_threshold=args.official_threshold,
             limit=args.limit,
+            source=args.source,
         )
     )
     return 0

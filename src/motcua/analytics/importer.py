@@ -341,6 +341,22 @@ class Writer:
             else:
                 self.defaults[f.attname] = None
 
+    # Cached chain state the dossier context may keep on Dossier (set when those columns exist).
+    CHAIN_FIELDS = ("last_event_hash", "event_count")
+
+    def _chain(self, rows: list[Row]) -> list[tuple[str, str]]:
+        """The event (prev_hash, hash) of each row; also fills the dossier's cached chain columns if any."""
+        present = {f.attname for f in self.dossier_fields} & set(self.CHAIN_FIELDS)
+        out = []
+        for r in rows:
+            prev, h = self._event(r.values["code"], r.source)
+            if "last_event_hash" in present:
+                r.values["last_event_hash"] = h
+            if "event_count" in present:
+                r.values["event_count"] = 1
+            out.append((prev, h))
+        return out
+
     def _event(self, code: str, source: dict[str, Any]) -> tuple[str, str]:
         data = canonical_bytes(dossier_code=code, seq=1, type="imported", actor_id=None, at=self.now, payload=source)
         return GENESIS, event_hash(GENESIS, data)
@@ -352,11 +368,11 @@ class Writer:
     def _bulk(self, rows: list[Row]) -> list[int]:
         from motcua.dossiers.models import Dossier, DossierEvent
 
+        hashes = self._chain(rows)
         objs = [Dossier(**r.values) for r in rows]
         Dossier.objects.bulk_create(objs, batch_size=500)
         events = []
-        for obj, r in zip(objs, rows, strict=True):
-            prev, h = self._event(obj.code, r.source)
+        for obj, r, (prev, h) in zip(objs, rows, hashes, strict=True):
             events.append(
                 DossierEvent(
                     dossier_id=obj.pk,
@@ -376,6 +392,7 @@ class Writer:
         from motcua.dossiers.models import Dossier, DossierEvent
 
         dt, et = Dossier._meta.db_table, DossierEvent._meta.db_table
+        hashes = self._chain(rows)
         cols = [f.attname for f in self.dossier_fields]
         # Columns the rows never carry are rendered once; only the others are formatted per row.
         row_keys = set(rows[0].values)
@@ -390,14 +407,13 @@ class Writer:
             )
             ids = [r[0] for r in cursor.fetchall()]
             dlines, elines = [], []
-            for pk, r in zip(ids, rows, strict=True):
+            for pk, r, (prev, h) in zip(ids, rows, hashes, strict=True):
                 values = r.values
                 line = list(template)
                 line[id_slot] = str(pk)
                 for i, c in slots:
                     line[i] = _copy_text(values[c])
                 dlines.append("\t".join(line))  # type: ignore[arg-type]
-                prev, h = self._event(values["code"], r.source)
                 event = {
                     "dossier_id": str(pk),
                     "seq": "1",
