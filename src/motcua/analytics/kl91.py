@@ -1,0 +1,85 @@
+"""Kết luận 91-KL/TU checks: units that cannot be ranked "Tốt" and officials over the late threshold."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count
+
+from motcua.analytics.queries import cell_q, describe, dossiers
+from motcua.analytics.report import Scope, flag_counts_by_group, resolution_report
+from motcua.analytics.rules import kl91_official_flagged, kl91_unit_flags, rate
+
+
+def kl91(
+    start: date,
+    end: date,
+    scope: Scope,
+    *,
+    late_threshold: float = 0.05,
+    satisfaction_threshold: float = 0.80,
+    official_threshold: float = 0.10,
+    limit: int = 100,
+    source: str = "rollup",
+) -> dict[str, Any]:
+    """Units: late share = §5 late_rate; satisfaction = 1 − share of new dossiers with negative feedback
+    (no survey data exists; None when the unit received nothing new). Officials: among to-handle dossiers
+    they handled (Dossier.handled_by), late = resolved late + overdue."""
+    report = resolution_report(start, end, "unit", scope, source)
+    flags = {k: v for (k, _n), v in flag_counts_by_group(start, end, "unit", scope, source).items()}
+    from motcua.organizations.models import Unit
+
+    ids = dict(Unit.objects.values_list("code", "id"))
+    units = []
+    for row in report["rows"]:
+        f = flags.get(row["key"], {"new": 0, "negative": 0})
+        satisfaction = None if f["new"] == 0 else round(1 - rate(f["negative"], f["new"]), 4)
+        reasons = kl91_unit_flags(row["late_rate"], satisfaction, late_threshold, satisfaction_threshold)
+        item: dict[str, Any] = {
+            "unit": row["key"],
+            "name": row["name"],
+            "received": row["received"]["total"],
+            "late": row["resolved"]["late"] + row["in_progress"]["overdue"],
+            "late_rate": row["late_rate"],
+            "satisfaction": satisfaction,
+            "can_rank_good": not reasons,
+            "reasons": reasons,
+        }
+        if reasons:
+            unit_scope = Scope(unit_ids={ids[row["key"]]})
+            qs = dossiers("late_or_overdue", start, end, unit_scope)
+            item["dossiers"] = describe(qs, limit)
+        units.append(item)
+    qs = dossiers("received", start, end, scope).filter(handled_by__isnull=False)
+    late_q = cell_q("late_or_overdue", start, end)
+    stats = qs.values("handled_by_id", "handled_by__username").annotate(
+        handled=Count("id"), late=Count("id", filter=late_q)
+    )
+    officials = []
+    for s in stats.order_by("handled_by__username"):
+        flagged = kl91_official_flagged(s["late"], s["handled"], official_threshold)
+        item = {
+            "official": s["handled_by__username"],
+            "handled": s["handled"],
+            "late": s["late"],
+            "late_rate": rate(s["late"], s["handled"]),
+            "flagged": flagged,
+        }
+        if flagged:
+            item["dossiers"] = describe(
+                dossiers("late_or_overdue", start, end, scope).filter(handled_by_id=s["handled_by_id"]), limit
+            )
+        officials.append(item)
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "thresholds": {
+            "unit_late": late_threshold,
+            "unit_satisfaction": satisfaction_threshold,
+            "official_late": official_threshold,
+        },
+        "units": units,
+        "officials": officials,
+        "note": "satisfaction = 1 − share of new dossiers with a complaint or a negative rating (no survey data)",
+    }
