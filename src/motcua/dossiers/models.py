@@ -168,7 +168,8 @@ class Dossier(models.Model):
                 name="dossier_ended_has_finished_at",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="returned") | models.Q(returned_at__isnull=False),
+                # Imported history may lack returned_at (contracts §4 requires only finished_at).
+                condition=~models.Q(status="returned") | models.Q(returned_at__isnull=False) | models.Q(imported=True),
                 name="dossier_returned_has_returned_at",
             ),
         ]

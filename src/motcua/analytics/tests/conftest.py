@@ -56,6 +56,8 @@ def make_dossier(code: str, unit: Any, procedure: Any, **kw: Any) -> Any:
     kw.setdefault("channel", "direct")
     kw.setdefault("status", "processing")
     kw.setdefault("due_at", kw["received_at"] + timedelta(days=3))
+    if kw["status"] == "returned":
+        kw.setdefault("returned_at", kw.get("finished_at"))
     d = Dossier.objects.create(code=code, unit=unit, procedure=procedure, **kw)
     dossier_state_changed.send(sender=Dossier, dossier=d, before=None)
     return d
@@ -69,6 +71,8 @@ def update_dossier(d: Any, **changes: Any) -> Any:
     before = {f: getattr(d, f) for f in FACT_FIELDS}
     for k, v in changes.items():
         setattr(d, k, v)
+    if d.status == "returned" and d.returned_at is None:
+        d.returned_at = d.finished_at
     d.save()
     dossier_state_changed.send(sender=Dossier, dossier=d, before=before)
     return d
