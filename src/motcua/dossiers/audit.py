@@ -11,13 +11,18 @@ server-side cursor, so memory stays flat however many events there are. Detects:
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import itertools
 import json
-from collections.abc import Iterator
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from django.db import connection
 
 from motcua.dossiers.chain import GENESIS
@@ -27,6 +32,9 @@ from motcua.dossiers.lifecycle import IllegalTransition
 from motcua.dossiers.models import Dossier, DossierEvent
 
 _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
+_oloads = orjson.loads
+_odumps = orjson.dumps
+_OSORT = orjson.OPT_SORT_KEYS
 _quote: Any = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
 
@@ -103,40 +111,54 @@ class Report:
         }
 
 
-def _stream(sql: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
-    with connection.chunked_cursor() as cur:
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cur:
         cur.execute(sql, params)
-        while True:
-            rows = cur.fetchmany(10000)
-            if not rows:
-                return
-            yield from rows
+        rows: list[tuple[Any, ...]] = cur.fetchall()
+        return rows
 
 
-def _event_rows(dossier_ids: list[int] | None) -> Iterator[tuple[Any, ...]]:
+# Rows per round trip: dossiers are read in id-ordered batches of this size, then the events of
+# exactly that id span in one query (client-side cursor: no per-chunk FETCH round trips), so memory
+# stays bounded by one batch however many events there are.
+BATCH = 5000
+
+
+def _event_rows(start: int | None, end: int | None) -> list[tuple[Any, ...]]:
+    """Events with start <= dossier_id < end (None: unbounded), ordered by dossier and seq."""
     table = DossierEvent._meta.db_table
     sql = (
         f"SELECT dossier_id, seq, type, actor_id, {_utc_text('at')}, {_json_text('payload')}, prev_hash, hash "
-        f"FROM {table}"
+        f"FROM {table} WHERE 1 = 1"
     )
     params: list[Any] = []
-    if dossier_ids is not None:
-        sql += f" WHERE dossier_id IN ({','.join(['%s'] * len(dossier_ids))})"
-        params = list(dossier_ids)
-    return _stream(sql + " ORDER BY dossier_id, seq", params)
+    if start is not None:
+        sql += " AND dossier_id >= %s"
+        params.append(start)
+    if end is not None:
+        sql += " AND dossier_id < %s"
+        params.append(end)
+    return _fetch(sql + " ORDER BY dossier_id, seq", params)
 
 
-def _dossier_rows(code: str | None) -> Iterator[dict[str, Any]]:
-    """Dossier rows with the cached columns, times as canonical UTC text and JSON as text (no per-value converters)."""
-    names = ["id", "code", "event_count", "last_event_hash", *CACHED_FIELDS]
-    exprs = [_utc_text(n) if n in TIME_FIELDS else _json_text(n) if n in JSON_FIELDS else n for n in names]
-    sql = f"SELECT {', '.join(exprs)} FROM {Dossier._meta.db_table}"
+DOSSIER_NAMES = ("id", "code", "event_count", "last_event_hash", *CACHED_FIELDS)
+
+
+def _dossier_rows(start: int | None, end: int | None, code: str | None, limit: int) -> list[tuple[Any, ...]]:
+    """Dossier rows (ordered by id) with the cached columns, times as canonical UTC text and JSON as text."""
+    exprs = [_utc_text(n) if n in TIME_FIELDS else _json_text(n) if n in JSON_FIELDS else n for n in DOSSIER_NAMES]
+    sql = f"SELECT {', '.join(exprs)} FROM {Dossier._meta.db_table} WHERE 1 = 1"
     params: list[Any] = []
+    if start is not None:
+        sql += " AND id >= %s"
+        params.append(start)
+    if end is not None:
+        sql += " AND id < %s"
+        params.append(end)
     if code is not None:
-        sql += " WHERE code = %s"
-        params = [code]
-    for row in _stream(sql + " ORDER BY id", params):
-        yield dict(zip(names, row, strict=True))
+        sql += " AND code = %s"
+        params.append(code)
+    return _fetch(sql + f" ORDER BY id LIMIT {int(limit)}", params)
 
 
 def _compare(row: dict[str, Any], state: State) -> dict[str, Any]:
@@ -154,26 +176,198 @@ def _compare(row: dict[str, Any], state: State) -> dict[str, Any]:
     return diff
 
 
-def verify(code: str | None = None, *, stop_at_first: bool = True, check_state: bool = True) -> Report:
+_CACHED_AT = [(DOSSIER_NAMES.index(n), n, n in TIME_FIELDS, n in JSON_FIELDS) for n in CACHED_FIELDS]
+_parse = datetime.fromisoformat
+
+
+def _same(values: tuple[Any, ...], state: State) -> bool:
+    """True when every cached column equals its re-derivation (a fast form of `not _compare(...)`).
+
+    Times: the cached UTC text is parsed and compared as an instant with the derived (aware)
+    datetime, which is equal exactly when their canonical UTC texts are; a naive derived time never
+    compares equal here, so it falls back to `_compare`. JSON columns are compared decoded, as in
+    `_compare`.
+    """
+    for index, name, is_time, is_json in _CACHED_AT:
+        cached, derived = values[index], getattr(state, name)
+        if is_time:
+            if name == "due_at" and state.due_unverified:
+                continue
+            if cached is None or derived is None:
+                if cached is not derived:
+                    return False
+            elif derived.tzinfo is None:
+                return False
+            else:
+                try:
+                    if _parse(cached) != derived:
+                        return False
+                except ValueError:  # not canonical UTC text (e.g. written around the ORM): a difference
+                    return False
+        elif is_json:
+            if (json.loads(cached) if isinstance(cached, str) else cached) != derived:
+                return False
+        elif cached != derived:
+            return False
+    return True
+
+
+def canonical_payload(text: str) -> tuple[Any, bytes]:
+    """Decode an event payload's JSON text; return it with its canonical JSON bytes.
+
+    The bytes equal `json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    default=str).encode()` of `json.loads(text)` (what `chain.canonical_bytes` embeds; tested with
+    hypothesis). orjson (C) does both steps; it differs from the standard library only on numbers:
+    floats below 1e-4 (orjson writes `0.00001`, Python `1e-05`), integers beyond 64 bits (orjson
+    decodes them as floats, hence an exponent), and non-finite or unparsable input (an error).
+    Any output with an exponent or `0.0000`, and any orjson error, takes the exact standard path,
+    so a false alarm only costs speed.
+    """
+    try:
+        payload = _oloads(text)
+        out = _odumps(payload, option=_OSORT)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        payload = None
+        out = b"e+"
+    if b"e+" in out or b"e-" in out or b"0.0000" in out:
+        payload = json.loads(text)
+        out = _dumps(payload).encode()
+    return payload, out
+
+
+def verify(
+    code: str | None = None, *, stop_at_first: bool = True, check_state: bool = True, workers: int | None = None
+) -> Report:
+    """Verify every dossier (or the one with `code`); problems come in dossier-id order.
+
+    On PostgreSQL, outside a transaction and over at least `PARALLEL_MIN` dossiers, the id space is
+    split into consecutive ranges verified by `workers` (default `os.cpu_count()`) forked processes,
+    each with its own connection. Results are merged in range order and, with `stop_at_first`,
+    cut at the first range with a problem, so the report (first problem, counts) is the one a
+    single sequential pass gives.
+    """
+    if code is not None:
+        ids = list(Dossier.objects.filter(code=code).values_list("id", flat=True))
+        if not ids:
+            return Report()
+        return _verify_range(ids[0], ids[0] + 1, code, stop_at_first, check_state)
+    ranges = _plan(workers)
+    if len(ranges) == 1:
+        return _verify_range(None, None, None, stop_at_first, check_state)
+    from django.db import connections
+
+    connections.close_all()  # children must not share the parent's socket
+    ctx = multiprocessing.get_context("fork")
+    # Objects that exist before the fork go to the permanent generation, so the children's
+    # collections neither walk nor touch (copy-on-write) the parent's heap.
+    gc.freeze()
+    try:
+        report = _parallel(ctx, ranges, workers, stop_at_first, check_state)
+    finally:
+        gc.unfreeze()
+    return report
+
+
+def _parallel(
+    ctx: Any, ranges: list[tuple[int | None, int | None]], workers: int | None, stop_at_first: bool, check_state: bool
+) -> Report:
+    with ProcessPoolExecutor(max_workers=_workers(workers), mp_context=ctx) as pool:
+        futures = [pool.submit(_verify_range, lo, hi, None, stop_at_first, check_state) for lo, hi in ranges]
+        report = Report()
+        for future in futures:
+            part = future.result()
+            report.dossiers += part.dossiers
+            report.events += part.events
+            report.problems.extend(part.problems)
+            if stop_at_first and part.problems:
+                report.problems = report.problems[:1]
+                for rest in futures:
+                    rest.cancel()
+                break
+    return report
+
+
+PARALLEL_MIN = 20_000  # dossiers; below this, forking costs more than it saves
+
+
+def _workers(workers: int | None) -> int:
+    return max(1, workers if workers is not None else (os.cpu_count() or 1))
+
+
+def _plan(workers: int | None) -> list[tuple[int | None, int | None]]:
+    """Consecutive id ranges covering every possible dossier_id (the ends are open)."""
+    n = _workers(workers)
+    if n == 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return [(None, None)]
+    count, low, high = _fetch(f"SELECT count(*), min(id), max(id) FROM {Dossier._meta.db_table}", [])[0]
+    if count < PARALLEL_MIN:
+        return [(None, None)]
+    parts = 4 * n  # smaller pieces even out the workers' luck with a loaded machine
+    step = max(1, (high - low + 1) // parts)
+    bounds = [low + step * k for k in range(1, parts)]
+    bounds = [b for b in bounds if b <= high]
+    edges: list[int | None] = [None, *bounds, None]
+    return list(itertools.pairwise(edges))
+
+
+def _verify_range(lo: int | None, hi: int | None, code: str | None, stop_at_first: bool, check_state: bool) -> Report:
+    """Verify dossiers with lo <= id < hi, and report events in that span whose dossier does not exist."""
+    # Nothing verify() allocates forms reference cycles (rows, decoded payloads, states), so the
+    # cyclic collector is paused meanwhile: its periodic full passes over a large heap cost more
+    # than the check itself. Reference counting still frees every batch.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _verify_batches(lo, hi, code, stop_at_first, check_state)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _verify_batches(lo: int | None, hi: int | None, code: str | None, stop_at_first: bool, check_state: bool) -> Report:
     report = Report()
-    ids = None if code is None else list(Dossier.objects.filter(code=code).values_list("id", flat=True))
-    events = _event_rows(ids)
+    start = lo
+    while True:
+        dossiers = _dossier_rows(start, hi, code, BATCH)
+        full = len(dossiers) == BATCH
+        end = dossiers[-1][0] + 1 if full else hi
+        done = _verify_batch(
+            report, dossiers, _event_rows(start, end), stop_at_first, check_state, orphans=code is None
+        )
+        if done or not full:
+            return report
+        start = end
+
+
+def _verify_batch(
+    report: Report,
+    dossiers: list[tuple[Any, ...]],
+    event_rows: list[tuple[Any, ...]],
+    stop_at_first: bool,
+    check_state: bool,
+    *,
+    orphans: bool,
+) -> bool:
+    """Check one batch; returns True when verification should stop (first problem found)."""
+    events = iter(event_rows)
     pending = next(events, None)
     sha256 = hashlib.sha256
-    loads = json.loads
     parse = datetime.fromisoformat
-    type_json: dict[str, str] = {}
+    canonical = canonical_payload
+    type_json: dict[str, bytes] = {}
+    names = DOSSIER_NAMES
 
-    for row in _dossier_rows(code):
+    for values in dossiers:
         report.dossiers += 1
-        dossier_id, dossier_code = row["id"], row["code"]
+        dossier_id, dossier_code = values[0], values[1]
         # Events of dossiers that no longer exist (or sort before this one) are orphans.
         while pending is not None and pending[0] < dossier_id:
-            report.problems.append(Problem(f"#{pending[0]}", pending[1], "event of an unknown dossier"))
-            if stop_at_first:
-                return report
+            if orphans:
+                report.problems.append(Problem(f"#{pending[0]}", pending[1], "event of an unknown dossier"))
+                if stop_at_first:
+                    return True
             pending = next(events, None)
-        code_json = _quote(dossier_code)
+        code_json = _quote(dossier_code).encode()
         running = GENESIS
         expected_seq = 1
         state = State()
@@ -183,10 +377,21 @@ def verify(code: str | None = None, *, stop_at_first: bool = True, check_state: 
             report.events += 1
             if problem is None:
                 if isinstance(payload, str):
-                    payload = loads(payload)
-                tj = type_json.get(type_) or type_json.setdefault(type_, _quote(type_))
-                data = _assemble(code_json, seq, tj, actor_id, at_utc, payload)
-                digest = sha256(running.encode("ascii") + data).hexdigest()
+                    payload, payload_json = canonical(payload)
+                else:
+                    payload_json = _dumps(payload).encode()
+                tj = type_json.get(type_)
+                if tj is None:
+                    tj = type_json[type_] = _quote(type_).encode()
+                data = b'{"actor":%b,"at":"%b","dossier":%b,"payload":%b,"seq":%d,"type":%b}' % (
+                    b"null" if actor_id is None else b"%d" % actor_id,
+                    at_utc.encode(),
+                    code_json,
+                    payload_json,
+                    seq,
+                    tj,
+                )
+                digest = sha256(running.encode() + data).hexdigest()
                 if seq != expected_seq:
                     reason = "missing event (deleted)" if seq > expected_seq else "unexpected event (inserted)"
                     problem = Problem(dossier_code, expected_seq if seq > expected_seq else seq, reason)
@@ -202,6 +407,10 @@ def verify(code: str | None = None, *, stop_at_first: bool = True, check_state: 
                 running = stored
                 expected_seq += 1
             pending = next(events, None)
+        intact = problem is None and expected_seq - 1 == values[2] and running == values[3]
+        if intact and (not check_state or _same(values, state)):
+            continue  # the common case; anything else is examined (and described) below
+        row = dict(zip(names, values, strict=True))
         if problem is None and expected_seq - 1 != row["event_count"]:
             missing_from = expected_seq
             reason = (
@@ -219,10 +428,11 @@ def verify(code: str | None = None, *, stop_at_first: bool = True, check_state: 
         if problem is not None:
             report.problems.append(problem)
             if stop_at_first:
-                return report
+                return True
     while pending is not None:
-        report.problems.append(Problem(f"#{pending[0]}", pending[1], "event of an unknown dossier"))
-        if stop_at_first:
-            return report
+        if orphans:
+            report.problems.append(Problem(f"#{pending[0]}", pending[1], "event of an unknown dossier"))
+            if stop_at_first:
+                return True
         pending = next(events, None)
-    return report
+    return False

@@ -397,6 +397,38 @@ def _idempotent(key: str | None, create: Callable[[], Dossier]) -> Dossier:
         raise
 
 
+def _allocate_code_and_pin(prefix: str, procedure: Procedure, at: datetime) -> tuple[str, ProcessDefinition | None]:
+    """`allocate_code` and `_pinned_definition` in one round trip (intake's hot path).
+
+    The counter upsert is the same statement as `allocate_code` (same row lock, same atomicity);
+    its RETURNING clause also selects the pinned process definition (id, version) with the same
+    rule as `_pinned_definition`: the highest active version effective on the local receipt day.
+    The definition is returned as a partial instance (other fields load on first access).
+    """
+    day = clock.local_date(at)
+    table = CodeCounter._meta.db_table
+    pd = ProcessDefinition._meta.db_table
+    pick = (
+        f"FROM {pd} WHERE procedure_id = %s AND active = %s AND (effective_from IS NULL OR effective_from <= %s) "
+        "ORDER BY version DESC LIMIT 1"
+    )
+    day_param = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (prefix, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 "
+            f"RETURNING last, (SELECT id {pick}), (SELECT version {pick})",
+            [prefix, day, procedure.pk, True, day_param, procedure.pk, True, day_param],
+        )
+        number, definition_id, version = cur.fetchone()
+    definition = None
+    if definition_id is not None:
+        definition = ProcessDefinition.from_db(
+            connection.alias, ["id", "procedure_id", "version"], [definition_id, procedure.pk, version]
+        )
+    return f"{prefix}-{day:%y%m%d}-{number:04d}", definition
+
+
 def _pinned_definition(procedure: Procedure, at: datetime) -> ProcessDefinition | None:
     day = clock.local_date(at)
     candidates = ProcessDefinition.objects.filter(procedure=procedure, active=True).order_by("-version")
@@ -423,10 +455,14 @@ def _new_dossier(
     if channel not in Channel.values:
         raise DossierError(_("Hình thức nộp không hợp lệ."), "bad_channel")
     prefix = (receiving_unit or unit).code if linked_group is not None else unit.code
+    if code:
+        definition = _pinned_definition(procedure, at)
+    else:
+        code, definition = _allocate_code_and_pin(prefix, procedure, at)
     return Dossier(
-        code=code or allocate_code(prefix, clock.local_date(at)),
+        code=code,
         procedure=procedure,
-        process_definition=_pinned_definition(procedure, at),
+        process_definition=definition,
         unit=unit,
         receiving_unit=receiving_unit or unit,
         channel=channel,

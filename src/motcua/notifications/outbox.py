@@ -19,14 +19,28 @@ def enqueue(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("enqueue() must be called inside the transaction that records its cause")
-    message, _ = OutboxMessage.objects.get_or_create(
-        key=key,
-        defaults={
-            "channel": channel,
-            "recipient": recipient,
-            "template": template,
-            "context": context,
-            "dossier": dossier,
-        },
+    # One statement in the common case: INSERT … ON CONFLICT (key) DO NOTHING RETURNING id (PostgreSQL
+    # and SQLite ≥ 3.35). Only when the key already exists (a retry, or a concurrent transaction that
+    # committed it first: PostgreSQL waits for it, then skips) is the existing row fetched.
+    # No savepoint is needed since a key conflict no longer raises.
+    connection = transaction.get_connection()
+    message = OutboxMessage(
+        key=key, channel=channel, recipient=recipient, template=template, context=context, dossier=dossier
     )
+    fields = [f for f in OutboxMessage._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(message, True), connection) for f in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(OutboxMessage._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({quote('key')}) DO NOTHING "
+        f"RETURNING {quote(OutboxMessage._meta.pk.column)}"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, values)
+        row = cur.fetchone()
+    if row is None:
+        return OutboxMessage.objects.using(connection.alias).get(key=key)
+    message.pk = row[0]
+    message._state.adding = False
+    message._state.db = connection.alias
     return message
