@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 from django.db import connection
 
+from motcua.dossiers import audit_worker
 from motcua.dossiers.chain import GENESIS
 from motcua.dossiers.derive import CACHED_FIELDS, State
 from motcua.dossiers.derive import apply as apply_event
@@ -254,25 +255,27 @@ def verify(
     ranges = _plan(workers)
     if len(ranges) == 1:
         return _verify_range(None, None, None, stop_at_first, check_state)
-    from django.db import connections
-
-    connections.close_all()  # children must not share the parent's socket
-    ctx = multiprocessing.get_context("fork")
-    # Objects that exist before the fork go to the permanent generation, so the children's
-    # collections neither walk nor touch (copy-on-write) the parent's heap.
-    gc.freeze()
-    try:
-        report = _parallel(ctx, ranges, workers, stop_at_first, check_state)
-    finally:
-        gc.unfreeze()
-    return report
+    # "spawn", not "fork": forking a process that runs other threads (a web server, a browser
+    # driver, a test live server) can copy a held lock into the child and hang it forever.
+    ctx = multiprocessing.get_context("spawn")
+    db = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
+    return _parallel(ctx, ranges, workers, stop_at_first, check_state, db)
 
 
 def _parallel(
-    ctx: Any, ranges: list[tuple[int | None, int | None]], workers: int | None, stop_at_first: bool, check_state: bool
+    ctx: Any,
+    ranges: list[tuple[int | None, int | None]],
+    workers: int | None,
+    stop_at_first: bool,
+    check_state: bool,
+    db: dict[str, Any],
 ) -> Report:
-    with ProcessPoolExecutor(max_workers=_workers(workers), mp_context=ctx) as pool:
-        futures = [pool.submit(_verify_range, lo, hi, None, stop_at_first, check_state) for lo, hi in ranges]
+    with ProcessPoolExecutor(
+        max_workers=_workers(workers), mp_context=ctx, initializer=audit_worker.init, initargs=(db,)
+    ) as pool:
+        futures = [
+            pool.submit(audit_worker.verify_range, lo, hi, None, stop_at_first, check_state) for lo, hi in ranges
+        ]
         report = Report()
         for future in futures:
             part = future.result()
