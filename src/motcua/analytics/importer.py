@@ -9,11 +9,12 @@ nothing is written at all.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import IO, Any
 
@@ -22,7 +23,10 @@ from django.utils import timezone
 
 from motcua.analytics.rollup import Deltas, add_dossier, add_from_dossiers, apply_deltas
 from motcua.analytics.rules import ALL_STATUSES, CHANNELS, ENDED_STATUSES, DossierFacts, local_date
-from motcua.dossiers.chain import GENESIS, canonical_bytes, event_hash
+from motcua.dossiers.audit import canonical_payload
+from motcua.dossiers.chain import GENESIS
+
+_quote: Any = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
 CHUNK = 20_000
 BOOL_KEYS = ("paid_online", "digitized", "reused", "e_result", "synced_national", "negative_feedback")
@@ -63,6 +67,9 @@ class Row:
     line: int
     source: dict[str, Any]
     values: dict[str, Any]
+    # The source line's canonical JSON (`json.dumps(source, sort_keys=True, separators=(",", ":"),
+    # ensure_ascii=False)`): the event payload, embedded as-is in the event's canonical bytes.
+    canonical: bytes = b""
 
 
 DueFn = Callable[[int, int, datetime], datetime]
@@ -131,7 +138,10 @@ class Validator:
 
     def row(self, line: int, text: str) -> Row:
         try:
-            src = json.loads(text)
+            # orjson with an exact fallback to the standard library (dossiers.audit.canonical_payload):
+            # same decoded value and same canonical bytes as json.loads + json.dumps, and the
+            # standard library's error message for malformed lines.
+            src, canonical = canonical_payload(text)
         except json.JSONDecodeError as exc:
             raise ValueError(f"malformed JSON: {exc.msg} (column {exc.colno})") from None
         if not isinstance(src, dict):
@@ -203,6 +213,7 @@ class Validator:
                 "imported": True,
                 **flags,
             },
+            canonical,
         )
 
 
@@ -228,6 +239,19 @@ def _existing_codes(codes: list[str]) -> set[str]:
     return found
 
 
+def _unique_violation_types() -> tuple[type[BaseException], ...]:
+    from django.db import IntegrityError
+
+    types: list[type[BaseException]] = [IntegrityError]
+    try:
+        import psycopg
+
+        types.append(psycopg.IntegrityError)  # raised by the raw COPY, not wrapped by Django
+    except ImportError:  # pragma: no cover - SQLite-only installs
+        pass
+    return tuple(types)
+
+
 def import_lines(
     lines: Iterable[str],
     *,
@@ -237,13 +261,32 @@ def import_lines(
     progress: IO[str] | None = None,
     total_hint: int | None = None,
 ) -> ImportResult:
-    """Validate and import; returns the result (errors listed with line numbers)."""
+    """Validate and import; returns the result (errors listed with line numbers).
+
+    Codes already in the database: without `partial`, while no error has been found, chunks are
+    written without asking the database first — the unique index on `code` rejects a duplicate,
+    and then everything written so far (under one savepoint) is rolled back and the codes of the
+    written chunks and of the failing one are checked, giving the same line-numbered errors as a
+    check before writing. Chunks that are not written (dry run, `partial`, or after an error) are
+    checked with a query before being written or skipped.
+    """
     result = ImportResult(dry_run=dry_run, partial=partial)
     validator = Validator(due_fn if due_fn is not None else default_due_calculator())
     writer = Writer()
     deltas: Deltas = {}
     written_ids: list[int] = []
+    written: list[tuple[int, str]] = []  # (line, code) written optimistically under `savepoint`
+    savepoint: str | None = None
+    violations = _unique_violation_types()
     reported = 0
+
+    def report_existing(candidates: list[tuple[int, str]]) -> set[str]:
+        existing = _existing_codes([code for _, code in candidates])
+        for number, code in candidates:
+            if code in existing:
+                result.errors.append({"line": number, "error": f"duplicate code {code!r}: already in the database"})
+        return existing
+
     try:
         with transaction.atomic():
             for chunk in _chunks(lines, CHUNK):
@@ -254,29 +297,33 @@ def import_lines(
                         rows.append(validator.row(number, text))
                     except ValueError as exc:
                         result.errors.append({"line": number, "error": str(exc)})
-                existing = _existing_codes([r.values["code"] for r in rows])
-                if existing:
-                    kept = []
-                    for r in rows:
-                        if r.values["code"] in existing:
-                            result.errors.append(
-                                {
-                                    "line": r.line,
-                                    "error": f"duplicate code {r.values['code']!r}: already in the database",
-                                }
-                            )
-                        else:
-                            kept.append(r)
-                    rows = kept
-                if not dry_run and (partial or not result.errors) and rows:
-                    new_ids = writer.write(rows)
-                    if writer.pg:
-                        written_ids.extend(new_ids)  # counters computed by the server at the end
+                optimistic = not dry_run and not partial and not result.errors and rows
+                if optimistic:
+                    if savepoint is None:
+                        savepoint = transaction.savepoint()
+                    try:
+                        new_ids = writer.write(rows)
+                    except violations:
+                        # Django marks the transaction broken (bulk_create's inner atomic); rolling
+                        # back to the savepoint taken before any write makes it usable again.
+                        transaction.set_rollback(False)
+                        transaction.savepoint_rollback(savepoint)
+                        if not report_existing(written + [(r.line, r.values["code"]) for r in rows]):
+                            raise  # not a code already in the database (e.g. a concurrent import): abort
+                        written_ids.clear()
+                        deltas.clear()
+                        result.imported = 0
                     else:
-                        for r in rows:
-                            v = r.values
-                            add_dossier(deltas, v["unit_id"], v["procedure_id"], facts_from_values(v))
-                result.imported += len(rows) if (partial or not result.errors) else 0
+                        written.extend((r.line, r.values["code"]) for r in rows)
+                        _collect(writer, rows, new_ids, written_ids, deltas)
+                        result.imported += len(rows)
+                else:
+                    existing = report_existing([(r.line, r.values["code"]) for r in rows])
+                    if existing:
+                        rows = [r for r in rows if r.values["code"] not in existing]
+                    if not dry_run and (partial or not result.errors) and rows:
+                        _collect(writer, rows, writer.write(rows), written_ids, deltas)
+                    result.imported += len(rows) if (partial or not result.errors) else 0
                 if progress is not None and result.lines // 100_000 > reported:
                     reported = result.lines // 100_000
                     pct = f" ({100 * result.lines // total_hint}%)" if total_hint else ""
@@ -292,6 +339,15 @@ def import_lines(
     if dry_run:
         result.imported = 0 if result.errors and not partial else result.imported
     return result
+
+
+def _collect(writer: Writer, rows: list[Row], new_ids: list[int], written_ids: list[int], deltas: Deltas) -> None:
+    if writer.pg:
+        written_ids.extend(new_ids)  # counters computed by the server at the end
+    else:
+        for r in rows:
+            v = r.values
+            add_dossier(deltas, v["unit_id"], v["procedure_id"], facts_from_values(v))
 
 
 def facts_from_values(v: dict[str, Any]) -> DossierFacts:
@@ -328,6 +384,7 @@ class Writer:
         from motcua.dossiers.models import Dossier, DossierEvent
 
         self.now = timezone.now()
+        self.at_utc = self.now.astimezone(UTC).isoformat(timespec="microseconds").encode()
         self.pg = connection.vendor == "postgresql"
         self.dossier_fields = [f for f in Dossier._meta.concrete_fields]
         self.event_fields = [f for f in DossierEvent._meta.concrete_fields]
@@ -349,7 +406,7 @@ class Writer:
         present = {f.attname for f in self.dossier_fields} & set(self.CHAIN_FIELDS)
         out = []
         for r in rows:
-            prev, h = self._event(r.values["code"], r.source)
+            prev, h = self._event(r.values["code"], r.source, r.canonical)
             if "last_event_hash" in present:
                 r.values["last_event_hash"] = h
             if "event_count" in present:
@@ -357,9 +414,17 @@ class Writer:
             out.append((prev, h))
         return out
 
-    def _event(self, code: str, source: dict[str, Any]) -> tuple[str, str]:
-        data = canonical_bytes(dossier_code=code, seq=1, type="imported", actor_id=None, at=self.now, payload=source)
-        return GENESIS, event_hash(GENESIS, data)
+    def _event(self, code: str, source: dict[str, Any], canonical: bytes = b"") -> tuple[str, str]:
+        """(GENESIS, hash) of the `imported` event: `chain.canonical_bytes` assembled from the row's
+        canonical payload bytes (same bytes, tested), hashed after GENESIS."""
+        if not canonical:
+            canonical = _dumps(source).encode()
+        data = b'{"actor":null,"at":"%b","dossier":%b,"payload":%b,"seq":1,"type":"imported"}' % (
+            self.at_utc,
+            _quote(code).encode(),
+            canonical,
+        )
+        return GENESIS, hashlib.sha256(_GENESIS_BYTES + data).hexdigest()
 
     def write(self, rows: list[Row]) -> list[int]:
         """Write the rows; returns the new dossier ids."""
@@ -392,46 +457,65 @@ class Writer:
         from motcua.dossiers.models import Dossier, DossierEvent
 
         dt, et = Dossier._meta.db_table, DossierEvent._meta.db_table
-        hashes = self._chain(rows)
-        cols = [f.attname for f in self.dossier_fields]
-        # Columns the rows never carry are rendered once; only the others are formatted per row.
-        row_keys = set(rows[0].values)
-        template = [None if c == "id" or c in row_keys else _copy_text(self.defaults[c]) for c in cols]
-        slots = [(i, c) for i, c in enumerate(cols) if template[i] is None and c != "id"]
-        id_slot = cols.index("id")
-        ecols = [f.attname for f in self.event_fields if f.attname != "id"]
-        at = _copy_text(self.now)
+        all_cols = [f.attname for f in self.dossier_fields]
+        # COPY column order: id, the columns every row carries (formatted per row), then the others,
+        # whose defaults are rendered once as one tab-separated suffix.
+        varying = [c for c in ROW_COLUMNS if c in all_cols]
+        constant = [c for c in all_cols if c != "id" and c not in varying and c not in self.CHAIN_FIELDS]
+        assert all(c in all_cols for c in self.CHAIN_FIELDS)  # the head of each new chain is cached
+        suffix = "".join("\t" + _copy_text(self.defaults[c]) for c in constant)
+        cols = ["id", *varying, *self.CHAIN_FIELDS, *constant]
+        ecols = ["dossier_id", "seq", "type", "actor_id", "actor_label", "at", "payload", "prev_hash", "hash"]
+        assert set(ecols) == {f.attname for f in self.event_fields if f.attname != "id"}
+        event_fixed = "\t1\timported\t\\N\timport\t" + _copy_text(self.now) + "\t"
+        quote, sha256, genesis, at_utc, text = _quote, hashlib.sha256, _GENESIS_BYTES, self.at_utc, _copy_text
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT nextval(pg_get_serial_sequence('{dt}', 'id')) FROM generate_series(1, %s)", [len(rows)]
             )
             ids = [r[0] for r in cursor.fetchall()]
             dlines, elines = [], []
-            for pk, r, (prev, h) in zip(ids, rows, hashes, strict=True):
+            for pk, r in zip(ids, rows, strict=True):
                 values = r.values
-                line = list(template)
-                line[id_slot] = str(pk)
-                for i, c in slots:
-                    line[i] = _copy_text(values[c])
-                dlines.append("\t".join(line))  # type: ignore[arg-type]
-                event = {
-                    "dossier_id": str(pk),
-                    "seq": "1",
-                    "type": "imported",
-                    "actor_id": "\\N",
-                    "actor_label": "import",
-                    "at": at,
-                    "payload": _copy_text(json.dumps(r.source, ensure_ascii=False)),
-                    "prev_hash": prev,
-                    "hash": h,
-                }
-                elines.append("\t".join(event.get(c, "\\N") for c in ecols))
+                code = values["code"]
+                canonical = r.canonical or _dumps(r.source).encode()
+                h = sha256(
+                    genesis
+                    + b'{"actor":null,"at":"%b","dossier":%b,"payload":%b,"seq":1,"type":"imported"}'
+                    % (at_utc, quote(code).encode(), canonical)
+                ).hexdigest()
+                values["last_event_hash"], values["event_count"] = h, 1
+                dlines.append(f"{pk}\t" + "\t".join([text(values[c]) for c in varying]) + f"\t{h}\t1{suffix}")
+                payload = canonical.decode()
+                if "\\" in payload:
+                    payload = payload.replace("\\", "\\\\")  # JSON text has no raw tab or newline
+                elines.append(f"{pk}{event_fixed}{payload}\t{GENESIS}\t{h}")
             raw = cursor.cursor  # the psycopg cursor behind Django's wrapper
             with raw.copy(f"COPY {dt} ({', '.join(cols)}) FROM STDIN") as copy:
                 copy.write("\n".join(dlines) + "\n")
             with raw.copy(f"COPY {et} ({', '.join(ecols)}) FROM STDIN") as copy:
                 copy.write("\n".join(elines) + "\n")
         return [int(i) for i in ids]
+
+
+# The Dossier columns an imported row carries (Validator.row), in COPY order.
+ROW_COLUMNS = (
+    "code",
+    "procedure_id",
+    "unit_id",
+    "channel",
+    "status",
+    "regime",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "fee_amount",
+    "imported",
+    *BOOL_KEYS,
+)
+_GENESIS_BYTES = GENESIS.encode("ascii")
+_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
 
 
 def import_file(path: str, **kwargs: Any) -> ImportResult:
