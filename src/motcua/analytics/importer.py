@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -21,6 +21,7 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from motcua.analytics.bulkload import SecondaryIndexes, estimated_rows
 from motcua.analytics.rollup import Deltas, add_dossier, add_from_dossiers, apply_deltas
 from motcua.analytics.rules import ALL_STATUSES, CHANNELS, ENDED_STATUSES, DossierFacts, local_date
 from motcua.dossiers.audit import canonical_payload
@@ -260,8 +261,13 @@ def import_lines(
     due_fn: DueFn | None = None,
     progress: IO[str] | None = None,
     total_hint: int | None = None,
+    bulk: bool | None = None,
 ) -> ImportResult:
     """Validate and import; returns the result (errors listed with line numbers).
+
+    `bulk` (PostgreSQL): rebuild the dossier and event tables' secondary indexes once instead of
+    maintaining them per row (`bulkload`; locks both tables until commit). None: decided by
+    `bulk_wanted` from the expected number of lines (`total_hint`, or `len(lines)`).
 
     Codes already in the database: without `partial`, while no error has been found, chunks are
     written without asking the database first — the unique index on `code` rejects a duplicate,
@@ -279,6 +285,12 @@ def import_lines(
     savepoint: str | None = None
     violations = _unique_violation_types()
     reported = 0
+    expected = total_hint if total_hint is not None else (len(lines) if isinstance(lines, Sized) else None)
+    indexes: SecondaryIndexes | None = None
+    if writer.pg and not dry_run and (bulk or (bulk is None and bulk_wanted(expected))):
+        from motcua.dossiers.models import Dossier, DossierEvent
+
+        indexes = SecondaryIndexes([Dossier._meta.db_table, DossierEvent._meta.db_table])
 
     def report_existing(candidates: list[tuple[int, str]]) -> set[str]:
         existing = _existing_codes([code for _, code in candidates])
@@ -298,6 +310,8 @@ def import_lines(
                     except ValueError as exc:
                         result.errors.append({"line": number, "error": str(exc)})
                 optimistic = not dry_run and not partial and not result.errors and rows
+                if indexes is not None and not indexes.saved and (optimistic or (partial and rows)):
+                    indexes.drop()  # before the first write (restored by a rollback)
                 if optimistic:
                     if savepoint is None:
                         savepoint = transaction.savepoint()
@@ -331,6 +345,8 @@ def import_lines(
             result.errors.sort(key=lambda e: e["line"])
             if dry_run or (result.errors and not partial):
                 raise ImportAborted
+            if indexes is not None:
+                indexes.restore()
             apply_deltas(deltas)
             add_from_dossiers(written_ids)
     except ImportAborted:
@@ -339,6 +355,19 @@ def import_lines(
     if dry_run:
         result.imported = 0 if result.errors and not partial else result.imported
     return result
+
+
+# Bulk mode on its own: at least this many lines, and at least as many as the dossier table holds
+# (the index rebuild costs in proportion to the whole table, the per-row upkeep to the import).
+BULK_MIN_LINES = 100_000
+
+
+def bulk_wanted(expected_lines: int | None) -> bool:
+    if expected_lines is None or expected_lines < BULK_MIN_LINES or connection.vendor != "postgresql":
+        return False
+    from motcua.dossiers.models import Dossier
+
+    return expected_lines >= estimated_rows(Dossier._meta.db_table)
 
 
 def _collect(writer: Writer, rows: list[Row], new_ids: list[int], written_ids: list[int], deltas: Deltas) -> None:
@@ -519,5 +548,17 @@ _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", "
 
 
 def import_file(path: str, **kwargs: Any) -> ImportResult:
+    if "total_hint" not in kwargs:
+        kwargs["total_hint"] = count_lines(path)
     with open(path, encoding="utf-8-sig") as fh:
         return import_lines(fh, progress=kwargs.pop("progress", sys.stderr), **kwargs)
+
+
+def count_lines(path: str) -> int:
+    """Number of lines in the file (a quick binary pass: progress percentages and the bulk decision)."""
+    n, last = 0, b"\n"
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            n += block.count(b"\n")
+            last = block[-1:]
+    return n + (last != b"\n")

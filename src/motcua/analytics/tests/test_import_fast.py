@@ -61,3 +61,54 @@ def test_code_already_in_database_found_after_optimistic_write(
     assert main(["dossiers", "import", path, "--partial", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["imported"] == 6
     assert Dossier.objects.filter(code__startswith="NEW-").count() == 6
+
+
+@pytest.mark.postgres
+def test_bulk_mode_rebuilds_the_same_indexes(
+    world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--bulk drops the secondary indexes during the import and recreates them identically before
+    commit; an aborted bulk import leaves them untouched (transactional DDL)."""
+    from datetime import date
+
+    from motcua.analytics import importer
+    from motcua.analytics.bulkload import index_names
+    from motcua.analytics.report import resolution_report
+    from motcua.dossiers.audit import verify
+    from motcua.dossiers.models import Dossier
+
+    tables = ["dossiers_dossier", "dossiers_dossierevent"]
+    before = index_names(tables)
+    monkeypatch.setattr(importer, "CHUNK", 3)
+    good = [line(f"BULK-{i}", channel=["online", "direct"][i % 2]) for i in range(10)]
+    result = importer.import_lines(good, bulk=True)
+    assert result.ok and result.imported == 10
+    assert index_names(tables) == before
+    assert Dossier.objects.filter(code__startswith="BULK-").count() == 10
+    assert verify().ok
+    period = (date(2025, 1, 1), date(2025, 1, 31))
+    assert resolution_report(*period) == resolution_report(*period, source="base")
+    # an error after some chunks were written: nothing imported, indexes as before
+    bad = [line(f"BULK2-{i}") for i in range(7)] + [line("BULK-3")]
+    result = importer.import_lines(bad, bulk=True)
+    assert [e["line"] for e in result.errors] == [8] and result.imported == 0
+    assert index_names(tables) == before
+    assert not Dossier.objects.filter(code__startswith="BULK2-").exists()
+
+
+def test_bulk_wanted_only_for_large_files(world: dict[str, Any]) -> None:
+    from motcua.analytics.importer import bulk_wanted
+
+    assert not bulk_wanted(None) and not bulk_wanted(99_999)
+    from django.db import connection
+
+    assert bulk_wanted(100_000) is (connection.vendor == "postgresql")
+
+
+def test_count_lines(tmp_path: Path) -> None:
+    from motcua.analytics.importer import count_lines
+
+    for text, n in [("", 0), ("a", 1), ("a\n", 1), ("a\nb", 2), ("a\n\nb\n", 3)]:
+        p = tmp_path / "f.jsonl"
+        p.write_text(text)
+        assert count_lines(str(p)) == n

@@ -1,0 +1,74 @@
+"""Bulk mode of the history import (PostgreSQL): secondary indexes rebuilt once instead of maintained per row.
+
+Inside the import's transaction, the non-unique indexes of the dossier and event tables (those that
+back no constraint) are dropped before the first row is written and recreated, from their own
+definitions (`pg_get_indexdef`), after the last one — before the transaction commits, so no other
+session ever sees the tables without them (PostgreSQL DDL is transactional; a rolled-back import
+restores them untouched). Unique indexes (primary keys, `code`, `idempotency_key`,
+(dossier, seq)) and every constraint stay in place and are checked row by row as usual.
+
+Trade-off: `DROP INDEX` takes an ACCESS EXCLUSIVE lock on both tables until the import commits, so
+nothing else can read or write dossiers meanwhile, and the rebuild costs time in proportion to the
+whole table, not to the import. Worth it when migrating a large history into a small or empty
+table; `importer.bulk_wanted` enables it on its own only then.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+
+SECONDARY_INDEXES_SQL = (
+    "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+    "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique AND NOT i.indisprimary AND i.indisvalid "
+    "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname"
+)
+
+
+def estimated_rows(table: str) -> int:
+    """The planner's row estimate for the table (0 when never analysed)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+class SecondaryIndexes:
+    """Drop the tables' secondary indexes now (`drop`), recreate them identically later (`restore`)."""
+
+    def __init__(self, tables: list[str]) -> None:
+        self.tables = tables
+        self.saved: list[tuple[str, str]] = []
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(SECONDARY_INDEXES_SQL, [self.tables])
+            self.saved = [(str(name), str(ddl)) for name, ddl in cursor.fetchall()]
+            for name, _ in self.saved:
+                cursor.execute(f'DROP INDEX "{name}"')
+
+    def restore(self) -> None:
+        if not self.saved:
+            return
+        with connection.cursor() as cursor:
+            # CREATE INDEX refuses a table with pending (deferred) foreign-key checks: run them now.
+            # Same checks, same failure (the import rolls back), only earlier than at commit.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for _, ddl in self.saved:
+                cursor.execute(ddl)
+        self.saved = []
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.saved]
+
+
+def index_names(tables: list[str]) -> list[tuple[Any, ...]]:
+    """(name, definition) of every index of the tables (tests compare them before and after)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = ANY(%s::regclass[]) ORDER BY c.relname",
+            [tables],
+        )
+        return list(cursor.fetchall())
