@@ -15,8 +15,10 @@ procedures, users) are left alone: dropping them would lock those tables too.
 
 Trade-off: `DROP INDEX` takes an ACCESS EXCLUSIVE lock on both tables until the import commits, so
 nothing else can read or write dossiers meanwhile, and the rebuild costs time in proportion to the
-whole table, not to the import. Worth it when migrating a large history into a small or empty
-table; `importer.bulk_wanted` enables it on its own only then.
+whole table, not to the import. Opt-in (`motcua dossiers import --bulk`): with the COPY already
+overlapped with the per-line Python work, it measured no faster on 200,000 lines into an empty
+table on the 2-core bench machine (docs/benchmarks.md); it may pay where PostgreSQL is the
+bottleneck.
 """
 
 from __future__ import annotations
@@ -30,14 +32,6 @@ SECONDARY_INDEXES_SQL = (
     "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique AND NOT i.indisprimary AND i.indisvalid "
     "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname"
 )
-
-
-def estimated_rows(table: str) -> int:
-    """The planner's row estimate for the table (0 when never analysed)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table])
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
 
 
 # Foreign keys from one of the tables to one of the tables (both locked during a bulk import).

@@ -25,19 +25,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     q.add_argument("--partial", action="store_true", help="import the valid lines and report the others")
     q.add_argument("--json", action="store_true", help="print the result (with every error) as JSON on stdout")
-    b = q.add_mutually_exclusive_group()
-    b.add_argument(
+    q.add_argument(
         "--bulk",
-        dest="bulk",
         action="store_true",
-        default=None,
-        help="PostgreSQL: drop the dossier and event tables' non-unique indexes during the import and rebuild "
-        "them before commit. LOCKS both tables (no reads or writes of dossiers) until the import ends, and "
-        "the rebuild costs time in proportion to the whole table: meant for migrating history into a small "
-        "table. Default: on by itself for files of at least 100,000 lines that are at least as long as the "
-        "dossier table",
+        help="PostgreSQL: drop the dossier and event tables' non-unique indexes (and their mutual foreign keys) "
+        "during the import and rebuild them before commit. LOCKS both tables (no reads or writes of dossiers) "
+        "until the import ends, and the rebuild costs time in proportion to the whole table: only for "
+        "migrating history into a small table",
     )
-    b.add_argument("--no-bulk", dest="bulk", action="store_false", help="never drop indexes (see --bulk)")
     q.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("report", help="reports: resolution (Biểu 06a), indicators, kl91")

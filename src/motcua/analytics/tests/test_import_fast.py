@@ -96,15 +96,6 @@ def test_bulk_mode_rebuilds_the_same_indexes(
     assert not Dossier.objects.filter(code__startswith="BULK2-").exists()
 
 
-def test_bulk_wanted_only_for_large_files(world: dict[str, Any]) -> None:
-    from motcua.analytics.importer import bulk_wanted
-
-    assert not bulk_wanted(None) and not bulk_wanted(99_999)
-    from django.db import connection
-
-    assert bulk_wanted(100_000) is (connection.vendor == "postgresql")
-
-
 def test_count_lines(tmp_path: Path) -> None:
     from motcua.analytics.importer import count_lines
 
@@ -112,3 +103,23 @@ def test_count_lines(tmp_path: Path) -> None:
         p = tmp_path / "f.jsonl"
         p.write_text(text)
         assert count_lines(str(p)) == n
+
+
+def test_duplicate_found_while_next_chunk_computes_due_dates(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL pipelines writes on a helper thread: computing a due date (a query) first settles
+    the pending write; a duplicate found then gives the same errors as without the pipeline."""
+    from motcua.analytics import importer
+    from motcua.dossiers.models import Dossier
+
+    assert importer.import_lines([line("PIPE-DUP")]).ok
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    lines = [line("PIPE-0"), line("PIPE-DUP"), line("PIPE-2", due_at=None), line("PIPE-3", due_at=None)]
+    lines += [line(f"PIPE-{i}") for i in range(4, 9)]
+    result = importer.import_lines(lines)
+    assert result.errors == [{"line": 2, "error": "duplicate code 'PIPE-DUP': already in the database"}]
+    assert result.imported == 0 and not Dossier.objects.filter(code="PIPE-0").exists()
+    result = importer.import_lines(lines, partial=True)
+    assert [e["line"] for e in result.errors] == [2] and result.imported == 8
+    assert Dossier.objects.get(code="PIPE-3").due_at is not None
