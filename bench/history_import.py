@@ -1,8 +1,8 @@
 """Historical import throughput (dossiers/s, PostgreSQL) next to plain COPY of the same rows.
 
 Each run imports N generated JSONL lines through `motcua.analytics.importer.import_lines`
-(validation, due dates given, dossier + event rows by COPY, hash chain, rollups) and is then
-removed; the baseline COPYs the same dossier and event rows, already rendered, in one transaction.
+(validation, due dates given, dossier + event rows by COPY, hash chain, rollups; default options,
+so no bulk mode) and is then removed; the baseline COPYs the same dossier and event rows, already rendered, in one transaction.
 Full mode: 200,000 lines × 3 runs; quick mode: 20,000 × 3. Runs in a subprocess, in its own database
 (`<MOTCUA_BENCH_DATABASE_URL>_import`, `_import_quick`), so that it never touches the report data set.
 """

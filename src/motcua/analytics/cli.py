@@ -25,6 +25,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     q.add_argument("--partial", action="store_true", help="import the valid lines and report the others")
     q.add_argument("--json", action="store_true", help="print the result (with every error) as JSON on stdout")
+    q.add_argument(
+        "--bulk",
+        action="store_true",
+        help="PostgreSQL: drop the dossier and event tables' non-unique indexes (and their mutual foreign keys) "
+        "during the import and rebuild them before commit. LOCKS both tables (no reads or writes of dossiers) "
+        "until the import ends, and the rebuild costs time in proportion to the whole table: only for "
+        "migrating history into a small table",
+    )
     q.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("report", help="reports: resolution (Biểu 06a), indicators, kl91")
@@ -121,7 +129,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from motcua.analytics.importer import import_file
 
     try:
-        result = import_file(str(path), dry_run=args.dry_run, partial=args.partial)
+        result = import_file(str(path), dry_run=args.dry_run, partial=args.partial, bulk=args.bulk)
     except UnicodeDecodeError:
         raise CLIError(f"{args.file} is not UTF-8 text") from None
     if args.json:

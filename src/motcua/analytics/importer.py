@@ -9,22 +9,29 @@ nothing is written at all.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from motcua.analytics.bulkload import SecondaryIndexes
 from motcua.analytics.rollup import Deltas, add_dossier, add_from_dossiers, apply_deltas
 from motcua.analytics.rules import ALL_STATUSES, CHANNELS, ENDED_STATUSES, DossierFacts, local_date
-from motcua.dossiers.chain import GENESIS, canonical_bytes, event_hash
+from motcua.dossiers.audit import canonical_payload
+from motcua.dossiers.chain import GENESIS
+
+_quote: Any = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
 CHUNK = 20_000
+PIPELINE = True  # PostgreSQL without --partial: write chunk k on a helper thread while preparing k+1
 BOOL_KEYS = ("paid_online", "digitized", "reused", "e_result", "synced_national", "negative_feedback")
 # Receipts before this date fall under Decree 61/2018, from it under Decree 118/2025.
 ND118_FROM = date(2025, 7, 1)
@@ -63,6 +70,9 @@ class Row:
     line: int
     source: dict[str, Any]
     values: dict[str, Any]
+    # The source line's canonical JSON (`json.dumps(source, sort_keys=True, separators=(",", ":"),
+    # ensure_ascii=False)`): the event payload, embedded as-is in the event's canonical bytes.
+    canonical: bytes = b""
 
 
 DueFn = Callable[[int, int, datetime], datetime]
@@ -131,7 +141,10 @@ class Validator:
 
     def row(self, line: int, text: str) -> Row:
         try:
-            src = json.loads(text)
+            # orjson with an exact fallback to the standard library (dossiers.audit.canonical_payload):
+            # same decoded value and same canonical bytes as json.loads + json.dumps, and the
+            # standard library's error message for malformed lines.
+            src, canonical = canonical_payload(text)
         except json.JSONDecodeError as exc:
             raise ValueError(f"malformed JSON: {exc.msg} (column {exc.colno})") from None
         if not isinstance(src, dict):
@@ -203,6 +216,7 @@ class Validator:
                 "imported": True,
                 **flags,
             },
+            canonical,
         )
 
 
@@ -228,6 +242,19 @@ def _existing_codes(codes: list[str]) -> set[str]:
     return found
 
 
+def _unique_violation_types() -> tuple[type[BaseException], ...]:
+    from django.db import IntegrityError
+
+    types: list[type[BaseException]] = [IntegrityError]
+    try:
+        import psycopg
+
+        types.append(psycopg.IntegrityError)  # raised by the raw COPY, not wrapped by Django
+    except ImportError:  # pragma: no cover - SQLite-only installs
+        pass
+    return tuple(types)
+
+
 def import_lines(
     lines: Iterable[str],
     *,
@@ -236,54 +263,140 @@ def import_lines(
     due_fn: DueFn | None = None,
     progress: IO[str] | None = None,
     total_hint: int | None = None,
+    bulk: bool = False,
 ) -> ImportResult:
-    """Validate and import; returns the result (errors listed with line numbers)."""
+    """Validate and import; returns the result (errors listed with line numbers).
+
+    `bulk` (PostgreSQL): rebuild the dossier and event tables' secondary indexes once instead of
+    maintaining them per row (`bulkload`; locks both tables until commit). Opt-in only: with the
+    COPY overlapped with the Python work it measured no faster on 200,000 lines (docs/benchmarks.md).
+
+    Codes already in the database: without `partial`, while no error has been found, chunks are
+    written without asking the database first — the unique index on `code` rejects a duplicate,
+    and then everything written so far (under one savepoint) is rolled back and the codes of the
+    written chunks and of the failing one are checked, giving the same line-numbered errors as a
+    check before writing. Chunks that are not written (dry run, `partial`, or after an error) are
+    checked with a query before being written or skipped.
+    """
     result = ImportResult(dry_run=dry_run, partial=partial)
     validator = Validator(due_fn if due_fn is not None else default_due_calculator())
     writer = Writer()
     deltas: Deltas = {}
     written_ids: list[int] = []
+    written: list[tuple[int, str]] = []  # (line, code) written optimistically under `savepoint`
+    savepoint: str | None = None
+    violations = _unique_violation_types()
     reported = 0
+    indexes: SecondaryIndexes | None = None
+    if writer.pg and not dry_run and bulk:
+        from motcua.dossiers.models import Dossier, DossierEvent
+
+        indexes = SecondaryIndexes([Dossier._meta.db_table, DossierEvent._meta.db_table])
+
+    def report_existing(candidates: list[tuple[int, str]]) -> set[str]:
+        existing = _existing_codes([code for _, code in candidates])
+        for number, code in candidates:
+            if code in existing:
+                result.errors.append({"line": number, "error": f"duplicate code {code!r}: already in the database"})
+        return existing
+
+    def written_ok(rows: list[Row], new_ids: list[int]) -> None:
+        written.extend((r.line, r.values["code"]) for r in rows)
+        _collect(writer, rows, new_ids, written_ids, deltas)
+        result.imported += len(rows)
+
+    def write_failed(rows: list[Row], exc: BaseException) -> None:
+        # Django may mark the transaction broken (bulk_create's inner atomic); rolling back to the
+        # savepoint taken before any write makes it usable again.
+        assert savepoint is not None
+        transaction.set_rollback(False)
+        transaction.savepoint_rollback(savepoint)
+        if not report_existing(written + [(r.line, r.values["code"]) for r in rows]):
+            raise exc  # not a code already in the database (e.g. a concurrent import): abort
+        written_ids.clear()
+        deltas.clear()
+        result.imported = 0
+
+    # PostgreSQL, without --partial: chunk k is sent (ids, COPY) on a helper thread while this one
+    # validates and renders chunk k+1. This thread stays off the connection while a write is
+    # pending: `settle` (wait for it, then record its ids or handle its failure) runs before any
+    # query here — before the next write, before the end, and before a due date is computed.
+    pipelined = PIPELINE and writer.pg and not partial and not dry_run
+    pool = ThreadPoolExecutor(1, thread_name_prefix="import-copy") if pipelined else None
+    pending: tuple[Future[list[int]], list[Row]] | None = None
+
+    def settle() -> None:
+        nonlocal pending
+        if pending is None:
+            return
+        future, rows = pending
+        pending = None
+        try:
+            new_ids = future.result()
+        except violations as exc:
+            write_failed(rows, exc)
+        else:
+            written_ok(rows, new_ids)
+
+    if validator.due_fn is not None and pool is not None:
+        compute_due = validator.due_fn
+
+        def due_after_settling(unit_id: int, procedure_id: int, received: datetime) -> datetime:
+            settle()
+            return compute_due(unit_id, procedure_id, received)
+
+        validator.due_fn = due_after_settling
+
     try:
         with transaction.atomic():
-            for chunk in _chunks(lines, CHUNK):
-                result.lines = chunk[-1][0]
-                rows: list[Row] = []
-                for number, text in chunk:
-                    try:
-                        rows.append(validator.row(number, text))
-                    except ValueError as exc:
-                        result.errors.append({"line": number, "error": str(exc)})
-                existing = _existing_codes([r.values["code"] for r in rows])
-                if existing:
-                    kept = []
-                    for r in rows:
-                        if r.values["code"] in existing:
-                            result.errors.append(
-                                {
-                                    "line": r.line,
-                                    "error": f"duplicate code {r.values['code']!r}: already in the database",
-                                }
-                            )
+            raw = connection.connection if pool is not None else None
+            try:
+                for chunk in _chunks(lines, CHUNK):
+                    result.lines = chunk[-1][0]
+                    rows: list[Row] = []
+                    for number, text in chunk:
+                        try:
+                            rows.append(validator.row(number, text))
+                        except ValueError as exc:
+                            result.errors.append({"line": number, "error": str(exc)})
+                    rendered = writer.render(rows) if pool is not None and rows and not result.errors else None
+                    settle()
+                    optimistic = not dry_run and not partial and not result.errors and rows
+                    if indexes is not None and not indexes.saved and (optimistic or (partial and rows)):
+                        indexes.drop()  # before the first write (restored by a rollback)
+                    if optimistic:
+                        if savepoint is None:
+                            savepoint = transaction.savepoint()
+                        if pool is not None:
+                            rendered = rendered or writer.render(rows)
+                            pending = (pool.submit(writer.send, rendered, raw), rows)
                         else:
-                            kept.append(r)
-                    rows = kept
-                if not dry_run and (partial or not result.errors) and rows:
-                    new_ids = writer.write(rows)
-                    if writer.pg:
-                        written_ids.extend(new_ids)  # counters computed by the server at the end
+                            try:
+                                new_ids = writer.write(rows)
+                            except violations as exc:
+                                write_failed(rows, exc)
+                            else:
+                                written_ok(rows, new_ids)
                     else:
-                        for r in rows:
-                            v = r.values
-                            add_dossier(deltas, v["unit_id"], v["procedure_id"], facts_from_values(v))
-                result.imported += len(rows) if (partial or not result.errors) else 0
-                if progress is not None and result.lines // 100_000 > reported:
-                    reported = result.lines // 100_000
-                    pct = f" ({100 * result.lines // total_hint}%)" if total_hint else ""
-                    print(f"import: {result.lines} lines read{pct}, {len(result.errors)} errors", file=progress)
+                        existing = report_existing([(r.line, r.values["code"]) for r in rows])
+                        if existing:
+                            rows = [r for r in rows if r.values["code"] not in existing]
+                        if not dry_run and (partial or not result.errors) and rows:
+                            _collect(writer, rows, writer.write(rows), written_ids, deltas)
+                        result.imported += len(rows) if (partial or not result.errors) else 0
+                    if progress is not None and result.lines // 100_000 > reported:
+                        reported = result.lines // 100_000
+                        pct = f" ({100 * result.lines // total_hint}%)" if total_hint else ""
+                        print(f"import: {result.lines} lines read{pct}, {len(result.errors)} errors", file=progress)
+                settle()
+            finally:
+                if pool is not None:
+                    pool.shutdown(wait=True)  # never end the transaction under a running COPY
             result.errors.sort(key=lambda e: e["line"])
             if dry_run or (result.errors and not partial):
                 raise ImportAborted
+            if indexes is not None:
+                indexes.restore()
             apply_deltas(deltas)
             add_from_dossiers(written_ids)
     except ImportAborted:
@@ -292,6 +405,15 @@ def import_lines(
     if dry_run:
         result.imported = 0 if result.errors and not partial else result.imported
     return result
+
+
+def _collect(writer: Writer, rows: list[Row], new_ids: list[int], written_ids: list[int], deltas: Deltas) -> None:
+    if writer.pg:
+        written_ids.extend(new_ids)  # counters computed by the server at the end
+    else:
+        for r in rows:
+            v = r.values
+            add_dossier(deltas, v["unit_id"], v["procedure_id"], facts_from_values(v))
 
 
 def facts_from_values(v: dict[str, Any]) -> DossierFacts:
@@ -328,7 +450,9 @@ class Writer:
         from motcua.dossiers.models import Dossier, DossierEvent
 
         self.now = timezone.now()
+        self.at_utc = self.now.astimezone(UTC).isoformat(timespec="microseconds").encode()
         self.pg = connection.vendor == "postgresql"
+        self._layout_cache: tuple[list[str], list[str], str, str] | None = None
         self.dossier_fields = [f for f in Dossier._meta.concrete_fields]
         self.event_fields = [f for f in DossierEvent._meta.concrete_fields]
         self.defaults: dict[str, Any] = {}
@@ -349,7 +473,7 @@ class Writer:
         present = {f.attname for f in self.dossier_fields} & set(self.CHAIN_FIELDS)
         out = []
         for r in rows:
-            prev, h = self._event(r.values["code"], r.source)
+            prev, h = self._event(r.values["code"], r.source, r.canonical)
             if "last_event_hash" in present:
                 r.values["last_event_hash"] = h
             if "event_count" in present:
@@ -357,9 +481,17 @@ class Writer:
             out.append((prev, h))
         return out
 
-    def _event(self, code: str, source: dict[str, Any]) -> tuple[str, str]:
-        data = canonical_bytes(dossier_code=code, seq=1, type="imported", actor_id=None, at=self.now, payload=source)
-        return GENESIS, event_hash(GENESIS, data)
+    def _event(self, code: str, source: dict[str, Any], canonical: bytes = b"") -> tuple[str, str]:
+        """(GENESIS, hash) of the `imported` event: `chain.canonical_bytes` assembled from the row's
+        canonical payload bytes (same bytes, tested), hashed after GENESIS."""
+        if not canonical:
+            canonical = _dumps(source).encode()
+        data = b'{"actor":null,"at":"%b","dossier":%b,"payload":%b,"seq":1,"type":"imported"}' % (
+            self.at_utc,
+            _quote(code).encode(),
+            canonical,
+        )
+        return GENESIS, hashlib.sha256(_GENESIS_BYTES + data).hexdigest()
 
     def write(self, rows: list[Row]) -> list[int]:
         """Write the rows; returns the new dossier ids."""
@@ -389,51 +521,103 @@ class Writer:
         return [int(o.pk) for o in objs]
 
     def _copy(self, rows: list[Row]) -> list[int]:
+        return self.send(self.render(rows), connection.connection)
+
+    def _layout(self) -> tuple[list[str], list[str], str, str]:
+        """(varying columns, COPY column list, constant suffix, fixed event columns), computed once."""
+        if self._layout_cache is None:
+            all_cols = [f.attname for f in self.dossier_fields]
+            # COPY column order: id, the columns every row carries (formatted per row), the cached
+            # chain head, then the others, whose defaults are rendered once as a tab-separated suffix.
+            varying = [c for c in ROW_COLUMNS if c in all_cols]
+            constant = [c for c in all_cols if c != "id" and c not in varying and c not in self.CHAIN_FIELDS]
+            assert all(c in all_cols for c in self.CHAIN_FIELDS)  # the head of each new chain is cached
+            suffix = "".join("\t" + _copy_text(self.defaults[c]) for c in constant)
+            assert set(EVENT_COLUMNS) == {f.attname for f in self.event_fields if f.attname != "id"}
+            event_fixed = "\t1\timported\t\\N\timport\t" + _copy_text(self.now) + "\t"
+            self._layout_cache = (varying, ["id", *varying, *self.CHAIN_FIELDS, *constant], suffix, event_fixed)
+        return self._layout_cache
+
+    def render(self, rows: list[Row]) -> tuple[list[str], list[str]]:
+        """COPY text of each row's dossier and event, without the leading dossier id (known at `send`).
+
+        Also computes each event's hash and sets the rows' cached chain columns.
+        """
+        varying, _, suffix, event_fixed = self._layout()
+        quote, sha256, genesis, at_utc, text = _quote, hashlib.sha256, _GENESIS_BYTES, self.at_utc, _copy_text
+        dlines, elines = [], []
+        for r in rows:
+            values = r.values
+            canonical = r.canonical or _dumps(r.source).encode()
+            h = sha256(
+                genesis
+                + b'{"actor":null,"at":"%b","dossier":%b,"payload":%b,"seq":1,"type":"imported"}'
+                % (at_utc, quote(values["code"]).encode(), canonical)
+            ).hexdigest()
+            values["last_event_hash"], values["event_count"] = h, 1
+            dlines.append("\t" + "\t".join([text(values[c]) for c in varying]) + f"\t{h}\t1{suffix}\n")
+            payload = canonical.decode()
+            if "\\" in payload:
+                payload = payload.replace("\\", "\\\\")  # JSON text has no raw tab or newline
+            elines.append(f"{event_fixed}{payload}\t{GENESIS}\t{h}\n")
+        return dlines, elines
+
+    def send(self, rendered: tuple[list[str], list[str]], conn: Any) -> list[int]:
+        """Take ids from the sequence and COPY the rendered rows through the psycopg connection `conn`.
+
+        Uses only `conn` (no Django state), so that it may run on a helper thread while the main
+        thread prepares the next chunk; the main thread then keeps off the connection.
+        """
         from motcua.dossiers.models import Dossier, DossierEvent
 
         dt, et = Dossier._meta.db_table, DossierEvent._meta.db_table
-        hashes = self._chain(rows)
-        cols = [f.attname for f in self.dossier_fields]
-        # Columns the rows never carry are rendered once; only the others are formatted per row.
-        row_keys = set(rows[0].values)
-        template = [None if c == "id" or c in row_keys else _copy_text(self.defaults[c]) for c in cols]
-        slots = [(i, c) for i, c in enumerate(cols) if template[i] is None and c != "id"]
-        id_slot = cols.index("id")
-        ecols = [f.attname for f in self.event_fields if f.attname != "id"]
-        at = _copy_text(self.now)
-        with connection.cursor() as cursor:
+        _, cols, _, _ = self._layout()
+        dlines, elines = rendered
+        with conn.cursor() as cursor:
             cursor.execute(
-                f"SELECT nextval(pg_get_serial_sequence('{dt}', 'id')) FROM generate_series(1, %s)", [len(rows)]
+                f"SELECT nextval(pg_get_serial_sequence('{dt}', 'id')) FROM generate_series(1, %s)", [len(dlines)]
             )
-            ids = [r[0] for r in cursor.fetchall()]
-            dlines, elines = [], []
-            for pk, r, (prev, h) in zip(ids, rows, hashes, strict=True):
-                values = r.values
-                line = list(template)
-                line[id_slot] = str(pk)
-                for i, c in slots:
-                    line[i] = _copy_text(values[c])
-                dlines.append("\t".join(line))  # type: ignore[arg-type]
-                event = {
-                    "dossier_id": str(pk),
-                    "seq": "1",
-                    "type": "imported",
-                    "actor_id": "\\N",
-                    "actor_label": "import",
-                    "at": at,
-                    "payload": _copy_text(json.dumps(r.source, ensure_ascii=False)),
-                    "prev_hash": prev,
-                    "hash": h,
-                }
-                elines.append("\t".join(event.get(c, "\\N") for c in ecols))
-            raw = cursor.cursor  # the psycopg cursor behind Django's wrapper
-            with raw.copy(f"COPY {dt} ({', '.join(cols)}) FROM STDIN") as copy:
-                copy.write("\n".join(dlines) + "\n")
-            with raw.copy(f"COPY {et} ({', '.join(ecols)}) FROM STDIN") as copy:
-                copy.write("\n".join(elines) + "\n")
-        return [int(i) for i in ids]
+            ids = [int(r[0]) for r in cursor.fetchall()]
+            with cursor.copy(f"COPY {dt} ({', '.join(cols)}) FROM STDIN") as copy:
+                copy.write("".join([f"{pk}{d}" for pk, d in zip(ids, dlines, strict=True)]))
+            with cursor.copy(f"COPY {et} ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
+                copy.write("".join([f"{pk}{e}" for pk, e in zip(ids, elines, strict=True)]))
+        return ids
+
+
+EVENT_COLUMNS = ("dossier_id", "seq", "type", "actor_id", "actor_label", "at", "payload", "prev_hash", "hash")
+# The Dossier columns an imported row carries (Validator.row), in COPY order.
+ROW_COLUMNS = (
+    "code",
+    "procedure_id",
+    "unit_id",
+    "channel",
+    "status",
+    "regime",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "fee_amount",
+    "imported",
+    *BOOL_KEYS,
+)
+_GENESIS_BYTES = GENESIS.encode("ascii")
+_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
 
 
 def import_file(path: str, **kwargs: Any) -> ImportResult:
+    if "total_hint" not in kwargs:
+        kwargs["total_hint"] = count_lines(path)
     with open(path, encoding="utf-8-sig") as fh:
         return import_lines(fh, progress=kwargs.pop("progress", sys.stderr), **kwargs)
+
+
+def count_lines(path: str) -> int:
+    """Number of lines in the file (a quick binary pass, for progress percentages)."""
+    n, last = 0, b"\n"
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            n += block.count(b"\n")
+            last = block[-1:]
+    return n + (last != b"\n")
