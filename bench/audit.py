@@ -15,13 +15,12 @@ import hashlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.intake import DEFAULT_URL, ensure_database
+from bench.intake import DEFAULT_URL, run_worker
 
 PREFIX = "BENCH.AUDIT"
 
@@ -179,22 +178,8 @@ def worker(n: int, repeats: int) -> dict[str, Any]:
 
 
 def run(quick: bool) -> dict[str, Any]:
-    url = os.environ.get("MOTCUA_BENCH_DATABASE_URL", DEFAULT_URL)
-    ensure_database(url)
     n, repeats = (20_000, 3) if quick else (100_000, 3)
-    env = {**os.environ, "MOTCUA_DATABASE_URL": url}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.audit", "--worker", str(n), str(repeats)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"bench.audit worker failed: {proc.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(proc.stdout)
-    result["database"] = url.rsplit("@", 1)[-1]
-    return result
+    return run_worker("bench.audit", os.environ.get("MOTCUA_BENCH_DATABASE_URL", DEFAULT_URL), n, repeats)
 
 
 if __name__ == "__main__":

@@ -181,23 +181,27 @@ def worker(n: int, repeats: int) -> dict[str, Any]:
     }
 
 
-def run(quick: bool) -> dict[str, Any]:
-    url = _bench_url()
+def run_worker(module: str, url: str, n: int, repeats: int) -> dict[str, Any]:
+    """Run `python -m <module> --worker n repeats` against `url` in a fresh process; return its JSON figures."""
     ensure_database(url)
-    n, repeats = (300, 3) if quick else (2000, 5)
     env = {**os.environ, "MOTCUA_DATABASE_URL": url}
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.intake", "--worker", str(n), str(repeats)],
+        [sys.executable, "-m", module, "--worker", str(n), str(repeats)],
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"bench.intake worker failed: {proc.stderr[-3000:]}")
+        raise RuntimeError(f"{module} worker failed: {proc.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(proc.stdout)
     result["database"] = url.rsplit("@", 1)[-1]
     return result
+
+
+def run(quick: bool) -> dict[str, Any]:
+    n, repeats = (300, 3) if quick else (2000, 5)
+    return run_worker("bench.intake", _bench_url(), n, repeats)
 
 
 if __name__ == "__main__":
