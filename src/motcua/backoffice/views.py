@@ -198,9 +198,6 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     forms = [
         spec for spec in pdf.FORMS.values() if spec.kind in {"receipt", "control"} or produced & set(spec.event_types)
     ]
-    roles_unit = access.roles_in(request.user, dossier.unit)
-    receiving = dossier.receiving_unit or dossier.unit
-    roles_receiving = access.roles_in(request.user, receiving)
     return render(
         request,
         "backoffice/dossier.html",
@@ -216,7 +213,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
                 for m in OutboxMessage.objects.filter(dossier=dossier).order_by("created_at")
             ],
             "due_explained": explain_due(dossier, events),
-            "actions": actions.offered(dossier, roles_unit, roles_receiving),
+            "actions": actions.offered(request.user, dossier),
             "now": timezone.now(),
             "just_received": request.GET.get("received") == "1",
         },
@@ -226,26 +223,13 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required
 @require_POST
 def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    """Run one dossier action through its service; errors come back as Vietnamese messages."""
+    """Run one command of the table on the dossier; refusals come back as Vietnamese messages."""
     dossier = scoping.dossier_or_404(request.user, code)
-    spec = actions.BY_NAME.get(action)
-    if spec is None:
-        return HttpResponse(status=404)
-    try:
-        version = int(request.POST.get("version") or 0) or None
-    except ValueError:
-        version = None
-    try:
-        spec.call(request.user, dossier, request.POST, request.FILES, version)
-    except actions.InputError as exc:
-        messages.error(request, str(exc))
-    except DossierError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("Bạn không có quyền thực hiện thao tác này."))
-        return redirect("backoffice:dossier", code=code)
+    error = actions.submit(request.user, dossier, action.replace("-", "_"), request.POST, request.FILES)
+    if error is None:
+        messages.success(request, actions.done_message(action.replace("-", "_")))
     else:
-        messages.success(request, spec.done)
+        messages.error(request, error)
     return redirect("backoffice:dossier", code=code)
 
 
@@ -303,7 +287,8 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 def receive(user: Any, data: dict[str, Any], components: list[dict[str, Any]], unit: Any, post: Any) -> Any:
-    """Receive through the services, then attach each scanned component (digitised at the counter)."""
+    """Receive through the `receive` command with every scan in the same transaction (a double submit
+    of the same form returns the first dossier and attaches nothing twice)."""
     applicant = services.Applicant(
         name=data["applicant_name"],
         id_number=data["applicant_id_number"],
@@ -311,46 +296,50 @@ def receive(user: Any, data: dict[str, Any], components: list[dict[str, Any]], u
         email=data.get("applicant_email", ""),
         address=data.get("applicant_address", ""),
     )
-    dossier = services.receive_dossier(
-        user,
-        procedure=data["procedure"],
-        unit=unit,
-        applicant=applicant,
-        idempotency_key=f"counter:{post.get('idempotency_key', '')}" if post.get("idempotency_key") else None,
-    )
     reused = bool(post.get("reuse_from")) or bool(post.getlist("reuse_doc"))
     reusable = Document.objects.filter(
         pk__in=[int(x) for x in post.getlist("reuse_doc") if x.isdigit()],
         dossier__in=scoping.dossiers_for(user),
         kind="component",
     )
-    published = services.published_components(dossier.procedure)
+    published = services.published_components(data["procedure"])
+    scans: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for doc in reusable:
-        if doc.component not in published or dossier.documents.filter(sha256=doc.sha256).exists():
+        if doc.component not in published or doc.sha256 in seen:
             continue
+        seen.add(doc.sha256)
         with doc.file.open("rb") as fh:
-            data_bytes = fh.read()
-        services.attach_document(
-            user,
-            dossier,
-            upload=services.Upload(doc.filename, data_bytes),
-            component=doc.component,
-            digitized=doc.digitized,
-            reused=True,
+            content = fh.read()
+        scans.append(
+            {
+                "upload": services.Upload(doc.filename, content),
+                "component": doc.component,
+                "digitized": doc.digitized,
+                "reused": True,
+            }
         )
     for c in components:
         upload = c["upload"]
-        if upload is None or dossier.documents.filter(filename=upload.name).exists():
+        if upload is None:
             continue
-        services.attach_document(
-            user,
-            dossier,
-            upload=services.Upload(upload.name, upload.read()),
-            component=c["code"],
-            digitized=True,
-            reused=reused,
+        upload.seek(0)
+        scans.append(
+            {
+                "upload": services.Upload(upload.name, upload.read()),
+                "component": c["code"],
+                "digitized": True,
+                "reused": reused,
+            }
         )
-    return dossier
+    return services.receive_dossier(
+        user,
+        procedure=data["procedure"],
+        unit=unit,
+        applicant=applicant,
+        idempotency_key=f"counter:{post.get('idempotency_key', '')}" if post.get("idempotency_key") else None,
+        scans=scans,
+    )
 
 
 @staff_required

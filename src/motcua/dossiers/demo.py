@@ -51,7 +51,9 @@ def load(stdout: TextIO) -> None:
             if kind == 4:
                 # Walk every step of the pinned process, then finish.
                 step_at = t + timedelta(hours=2)
-                while s.forward(sys_, d, now=step_at) is not None:
+                if d.process_definition_id is None:
+                    s.complete_step(sys_, d, now=step_at)
+                while d.process_definition_id and s.forward(sys_, d, now=step_at) is not None:
                     step_at += timedelta(hours=2)
                 s.finish_dossier(sys_, d, now=step_at + timedelta(hours=1))
             if kind == 5:

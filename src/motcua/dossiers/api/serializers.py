@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from motcua.documents.models import Document
 from motcua.dossiers import lifecycle
-from motcua.dossiers.models import Channel, Dossier, DossierEvent, Duty, StepRun
+from motcua.dossiers.models import Dossier, DossierEvent, Duty, StepRun
 
 
 class EventSerializer(serializers.ModelSerializer[DossierEvent]):
@@ -121,108 +121,7 @@ class DossierDetailSerializer(DossierSerializer):
         read_only_fields = fields
 
 
-# ---- requests -------------------------------------------------------------------------------
+# Request bodies are the command schemas (`motcua.dossiers.commands.schemas`); errors use its `Error`.
+from motcua.dossiers.commands.schemas import Error as ErrorResponse  # noqa: E402
 
-
-class ApplicantFields(serializers.Serializer[Any]):
-    applicant_name = serializers.CharField(max_length=255)
-    applicant_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    applicant_email = serializers.EmailField(required=False, allow_blank=True, default="")
-    applicant_address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-
-
-class ReceiveRequest(ApplicantFields):
-    procedure = serializers.CharField(help_text="Procedure code, e.g. 1.001193")
-    unit = serializers.CharField(help_text="Competent unit code")
-    receiving_unit = serializers.CharField(required=False, allow_blank=True, default="")
-    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.DIRECT, help_text="direct or postal")
-
-
-class SubmitOnlineRequest(ApplicantFields):
-    procedure = serializers.CharField()
-    unit = serializers.CharField()
-
-
-class ReceiveLinkedRequest(ApplicantFields):
-    group = serializers.CharField(help_text="Linked group code")
-    receiving_unit = serializers.CharField()
-    units = serializers.DictField(child=serializers.CharField(), help_text="procedure code -> unit code")
-    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.DIRECT)
-
-
-class VersionedRequest(serializers.Serializer[Any]):
-    expected_version = serializers.IntegerField(required=False, allow_null=True, default=None)
-
-
-class ReasonRequest(VersionedRequest):
-    reason = serializers.CharField()
-
-
-class OptionalReasonRequest(VersionedRequest):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class NoteRequest(VersionedRequest):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class StartStepRequest(VersionedRequest):
-    order = serializers.IntegerField(required=False, allow_null=True, default=None)
-    assignee = serializers.IntegerField(required=False, allow_null=True, default=None)
-    name = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class CompleteStepRequest(NoteRequest):
-    order = serializers.IntegerField(required=False, allow_null=True, default=None)
-
-
-class ForwardRequest(NoteRequest):
-    assignee = serializers.IntegerField(required=False, allow_null=True, default=None)
-
-
-class SupplementRequest(ReasonRequest):
-    items = serializers.ListField(child=serializers.CharField(), min_length=1)
-    notice = serializers.FileField(required=False, allow_null=True, default=None)
-
-
-class FeeRequest(NoteRequest):
-    amount = serializers.IntegerField(min_value=1)
-
-
-class ConfirmFeeRequest(VersionedRequest):
-    paid_online = serializers.BooleanField(default=False)
-    reference = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class EvidenceRequest(VersionedRequest):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    evidence = serializers.FileField(required=False, allow_null=True, default=None)
-
-
-class ApologyRequest(ReasonRequest):
-    new_appointment_at = serializers.DateTimeField()
-    letter = serializers.FileField(required=False, allow_null=True, default=None)
-
-
-class DocumentRequest(VersionedRequest):
-    file = serializers.FileField()
-    component = serializers.CharField()
-    digitized = serializers.BooleanField(default=False)
-    reused = serializers.BooleanField(default=False)
-
-
-class ResultRequest(VersionedRequest):
-    file = serializers.FileField()
-    result_code = serializers.CharField()
-
-
-class RouteRequest(NoteRequest):
-    kind = serializers.ChoiceField(choices=["guidance", "supplement", "apology", "refusal"])
-    file = serializers.FileField()
-
-
-class ErrorResponse(serializers.Serializer[Any]):
-    code = serializers.CharField()
-    detail = serializers.CharField()
+__all__ = ["DocumentSerializer", "DossierDetailSerializer", "DossierSerializer", "ErrorResponse", "EventSerializer"]

@@ -1,30 +1,32 @@
-"""The dossier REST API: thin views over `motcua.dossiers.services`, scoped by unit like the services."""
+"""The dossier REST API, derived from the command table: one POST endpoint per command.
+
+Reads are scoped like every other screen; each write calls `commands.execute` with the command's
+own schema, so the API accepts exactly what the back office accepts, and its OpenAPI entries
+(request body, errors) come from the same declaration.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.fields import FileField
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from motcua.catalog.models import LinkedGroup, Procedure
-from motcua.dossiers import services
+from motcua.dossiers import commands
 from motcua.dossiers.api import serializers as ser
+from motcua.dossiers.commands import COMMANDS, Command, DossierError
+from motcua.dossiers.commands.schemas import Error
 from motcua.dossiers.models import Dossier
 from motcua.organizations import access
-from motcua.organizations.models import Unit
 
 
 def visible_dossiers(user: Any) -> QuerySet[Dossier]:
@@ -36,63 +38,52 @@ def visible_dossiers(user: Any) -> QuerySet[Dossier]:
     return qs.filter(Q(unit_id__in=ids) | Q(receiving_unit_id__in=ids) | Q(applicant_user_id=user.pk))
 
 
-def _upload(f: Any) -> services.Upload | None:
-    if f is None:
-        return None
-    return services.Upload(name=f.name, data=f.read())
+ERRORS = {
+    400: OpenApiResponse(Error, description="Invalid input or a rule refused it (`code` says which)."),
+    401: OpenApiResponse(Error, description="No credentials."),
+    403: OpenApiResponse(Error, description="The caller's role does not allow this command here."),
+    404: OpenApiResponse(Error, description="No such dossier within the caller's scope."),
+    409: OpenApiResponse(Error, description="The dossier changed (`stale_version`) or its state forbids this."),
+}
 
 
-def _file(f: Any) -> services.Upload:
-    return services.Upload(name=f.name, data=f.read())
+class DossierPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
 
 
-def _unit(code: str) -> Unit:
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None:
-        raise NotFound(f"Không có đơn vị {code}.")
-    return unit
+def error_response(exc: Exception) -> Response:
+    if isinstance(exc, DossierError):
+        body: dict[str, Any] = {"code": exc.code, "detail": " ".join(exc.messages)}
+        if exc.fields:
+            body["fields"] = exc.fields
+        return Response(body, status=status.HTTP_409_CONFLICT if exc.conflict else status.HTTP_400_BAD_REQUEST)
+    return Response({"code": "forbidden", "detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
 
 
-def _procedure(code: str) -> Procedure:
-    procedure = Procedure.objects.filter(code=code).first()
-    if procedure is None:
-        raise NotFound(f"Không có thủ tục {code}.")
-    return procedure
-
-
-def _user(pk: int | None) -> Any:
-    if pk is None:
-        return None
-    user = get_user_model().objects.filter(pk=pk).first()
-    if user is None:
-        raise NotFound(f"Không có cán bộ #{pk}.")
-    return user
-
-
-def _applicant(data: dict[str, Any]) -> services.Applicant:
-    return services.Applicant(
-        name=data["applicant_name"],
-        id_number=data["applicant_id_number"],
-        phone=data["applicant_phone"],
-        email=data["applicant_email"],
-        address=data["applicant_address"],
+def _respond(result: Any, created: bool = False) -> Response:
+    dossier = result if isinstance(result, Dossier) else getattr(result, "dossier", None)
+    assert dossier is not None
+    dossier = Dossier.objects.select_related("procedure", "unit", "receiving_unit", "parent").get(pk=dossier.pk)
+    return Response(
+        ser.DossierSerializer(dossier).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
     )
 
 
-def _error(exc: services.DossierError) -> Response:
-    return Response({"code": exc.code, "detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
-
-
-ERRORS = {400: ser.ErrorResponse, 403: ser.ErrorResponse, 404: ser.ErrorResponse}
+def _request_body(schema: type[Any]) -> Any:
+    multipart = any(isinstance(f, FileField) for f in schema().fields.values())
+    return {"multipart/form-data": schema} if multipart else schema
 
 
 class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Dossier]):
-    """Dossiers: read (scoped by unit) and every lifecycle operation as a POST on `/dossiers/{code}/<action>/`."""
+    """Dossiers: read (scoped by unit) and every command of the table as a POST on `/dossiers/{code}/<command>/`."""
 
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = ser.DossierSerializer
+    pagination_class = DossierPagination
 
     def get_queryset(self) -> QuerySet[Dossier]:
         qs = visible_dossiers(self.request.user)
@@ -108,262 +99,67 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return ser.DossierDetailSerializer
         return ser.DossierSerializer
 
-    def _run(self, call: Callable[[], Any], dossier: Dossier | None = None, created: bool = False) -> Response:
+    def _create(self, name: str, request: Request, **extra: Any) -> Response:
         try:
-            result = call()
-        except services.DossierError as exc:
-            return _error(exc)
-        except PermissionDenied as exc:
-            raise DRFPermissionDenied(str(exc)) from exc
-        target = result if isinstance(result, Dossier) else dossier
-        assert target is not None
-        target = Dossier.objects.select_related("procedure", "unit", "receiving_unit", "parent").get(pk=target.pk)
-        return Response(
-            ser.DossierSerializer(target).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+            result = commands.execute(name, request.user, data=request.data, extra=extra)
+        except (DossierError, PermissionDenied) as exc:
+            return error_response(exc)
+        return _respond(result, created=True)
 
-    def _data(self, serializer_class: type[Any]) -> dict[str, Any]:
-        s = serializer_class(data=self.request.data)
-        s.is_valid(raise_exception=True)
-        return dict(s.validated_data)
-
-    # ---- intake ----
-
-    @extend_schema(request=ser.ReceiveRequest, responses={201: ser.DossierSerializer, **ERRORS})
+    @extend_schema(
+        request=COMMANDS["receive"].schema,
+        responses={201: ser.DossierSerializer, **ERRORS},
+        summary=COMMANDS["receive"].summary,
+    )
     def create(self, request: Request) -> Response:
         """Receive a paper dossier at the counter (direct or postal)."""
-        data = self._data(ser.ReceiveRequest)
-        receiving = _unit(data["receiving_unit"]) if data["receiving_unit"] else None
-        return self._run(
-            lambda: services.receive_dossier(
-                request.user,
-                procedure=_procedure(data["procedure"]),
-                unit=_unit(data["unit"]),
-                receiving_unit=receiving,
-                channel=data["channel"],
-                applicant=_applicant(data),
-                idempotency_key=data["idempotency_key"] or None,
-            ),
-            created=True,
-        )
+        return self._create("receive", request)
 
-    @extend_schema(request=ser.SubmitOnlineRequest, responses={201: ser.DossierSerializer, **ERRORS})
+    @extend_schema(
+        request=COMMANDS["submit_online"].schema,
+        responses={201: ser.DossierSerializer, **ERRORS},
+        summary=COMMANDS["submit_online"].summary,
+    )
     @action(detail=False, methods=["post"], url_path="online")
     def submit_online(self, request: Request) -> Response:
         """File a dossier online as the signed-in applicant (status `submitted`)."""
-        data = self._data(ser.SubmitOnlineRequest)
-        return self._run(
-            lambda: services.submit_online(
-                procedure=_procedure(data["procedure"]),
-                unit=_unit(data["unit"]),
-                applicant=_applicant(data),
-                applicant_user=request.user,
-                idempotency_key=data["idempotency_key"] or None,
-            ),
-            created=True,
-        )
+        return self._create("submit_online", request, applicant_user=request.user)
 
-    @extend_schema(request=ser.ReceiveLinkedRequest, responses={201: ser.DossierSerializer, **ERRORS})
+    @extend_schema(
+        request=COMMANDS["receive_linked"].schema,
+        responses={201: ser.DossierSerializer, **ERRORS},
+        summary=COMMANDS["receive_linked"].summary,
+    )
     @action(detail=False, methods=["post"], url_path="linked")
     def receive_linked(self, request: Request) -> Response:
         """Receive a liên thông group: the lead dossier and one sub-dossier per participating unit."""
-        data = self._data(ser.ReceiveLinkedRequest)
-        group = get_object_or_404(LinkedGroup, code=data["group"])
-        return self._run(
-            lambda: services.receive_linked(
-                request.user,
-                group=group,
-                receiving_unit=_unit(data["receiving_unit"]),
-                units={p: _unit(u) for p, u in data["units"].items()},
-                applicant=_applicant(data),
-                channel=data["channel"],
-                idempotency_key=data["idempotency_key"] or None,
-            ),
-            created=True,
-        )
+        return self._create("receive_linked", request)
 
 
-# ---- one POST action per service: (url, request serializer, call(user, dossier, data)) ----------------
-
-Call = Callable[[Any, Dossier, dict[str, Any]], Any]
-
-ACTIONS: list[tuple[str, type[Any], Call, str]] = [
-    (
-        "accept",
-        ser.VersionedRequest,
-        lambda u, d, x: services.accept_online(u, d, expected_version=x["expected_version"]),
-        "Officially receive an online dossier.",
-    ),
-    (
-        "refuse",
-        ser.ReasonRequest,
-        lambda u, d, x: services.refuse_intake(u, d, reason=x["reason"]),
-        "Refuse at intake.",
-    ),
-    (
-        "start-step",
-        ser.StartStepRequest,
-        lambda u, d, x: services.start_step(
-            u,
-            d,
-            order=x["order"],
-            assignee=_user(x["assignee"]),
-            name=x["name"],
-            expected_version=x["expected_version"],
-        ),
-        "Start the next step of the pinned process.",
-    ),
-    (
-        "complete-step",
-        ser.CompleteStepRequest,
-        lambda u, d, x: services.complete_step(
-            u, d, order=x["order"], note=x["note"], expected_version=x["expected_version"]
-        ),
-        "Complete an open step.",
-    ),
-    (
-        "forward",
-        ser.ForwardRequest,
-        lambda u, d, x: services.forward(
-            u, d, assignee=_user(x["assignee"]), note=x["note"], expected_version=x["expected_version"]
-        ),
-        "Complete the current step and start the next one.",
-    ),
-    (
-        "request-supplement",
-        ser.SupplementRequest,
-        lambda u, d, x: services.request_supplement(
-            u,
-            d,
-            reason=x["reason"],
-            items=x["items"],
-            notice=_upload(x["notice"]),
-            expected_version=x["expected_version"],
-        ),
-        "Ask for a supplement (one request under Decree 118).",
-    ),
-    (
-        "supply-supplement",
-        ser.VersionedRequest,
-        lambda u, d, x: services.supply_supplement(u, d, expected_version=x["expected_version"]),
-        "The completed dossier arrived.",
-    ),
-    (
-        "close",
-        ser.VersionedRequest,
-        lambda u, d, x: services.close_unsupplemented(u, d),
-        "Close a dossier whose supplement was not completed in time.",
-    ),
-    (
-        "request-fee",
-        ser.FeeRequest,
-        lambda u, d, x: services.request_fee(
-            u, d, amount=x["amount"], note=x["note"], expected_version=x["expected_version"]
-        ),
-        "Ask for a financial obligation (pauses the clock).",
-    ),
-    (
-        "confirm-fee",
-        ser.ConfirmFeeRequest,
-        lambda u, d, x: services.confirm_fee(u, d, paid_online=x["paid_online"], reference=x["reference"]),
-        "Confirm the obligation is met (resumes the clock).",
-    ),
-    (
-        "pause",
-        ser.EvidenceRequest,
-        lambda u, d, x: services.pause_clock(
-            u, d, reason=x["reason"], evidence=_upload(x["evidence"]), expected_version=x["expected_version"]
-        ),
-        "Pause the clock with a reason and an evidence file.",
-    ),
-    ("resume", ser.VersionedRequest, lambda u, d, x: services.resume_clock(u, d), "Resume the clock."),
-    (
-        "stop",
-        ser.EvidenceRequest,
-        lambda u, d, x: services.stop_dossier(
-            u, d, reason=x["reason"], evidence=_upload(x["evidence"]), expected_version=x["expected_version"]
-        ),
-        "Stop handling (Form 05) with a reason and an evidence file.",
-    ),
-    (
-        "withdraw",
-        ser.OptionalReasonRequest,
-        lambda u, d, x: services.withdraw(u, d, reason=x["reason"]),
-        "The applicant withdraws.",
-    ),
-    (
-        "apology",
-        ser.ApologyRequest,
-        lambda u, d, x: services.record_apology(
-            u,
-            d,
-            reason=x["reason"],
-            new_appointment_at=x["new_appointment_at"],
-            letter=_upload(x["letter"]),
-            expected_version=x["expected_version"],
-        ),
-        "Record an apology with one new return date (Form 04).",
-    ),
-    (
-        "approve-apology",
-        ser.VersionedRequest,
-        lambda u, d, x: services.approve_apology(u, d, expected_version=x["expected_version"]),
-        "The leader approves the apology; the appointment moves.",
-    ),
-    (
-        "finish",
-        ser.NoteRequest,
-        lambda u, d, x: services.finish_dossier(u, d, note=x["note"], expected_version=x["expected_version"]),
-        "Processing ends with a result.",
-    ),
-    (
-        "early-return-notice",
-        ser.VersionedRequest,
-        lambda u, d, x: services.announce_early_return(u, d),
-        "Tell the applicant the result is ready before the appointment.",
-    ),
-    ("return", ser.VersionedRequest, lambda u, d, x: services.return_result(u, d), "Hand the result over."),
-    (
-        "documents",
-        ser.DocumentRequest,
-        lambda u, d, x: services.attach_document(
-            u, d, upload=_file(x["file"]), component=x["component"], digitized=x["digitized"], reused=x["reused"]
-        ),
-        "Attach a file for a published component.",
-    ),
-    (
-        "result",
-        ser.ResultRequest,
-        lambda u, d, x: services.record_result(u, d, upload=_file(x["file"]), result_code=x["result_code"]),
-        "Store the electronic result with its code.",
-    ),
-    (
-        "route-to-lead",
-        ser.RouteRequest,
-        lambda u, d, x: services.route_to_lead(u, d, kind=x["kind"], upload=_file(x["file"]), note=x["note"]),
-        "Route a participant's document to the lead unit (liên thông).",
-    ),
-]
-
-
-def _make_action(url: str, request_serializer: type[Any], call: Call, summary: str) -> Any:
+def _endpoint(command: Command) -> Any:
     def handler(self: DossierViewSet, request: Request, code: str | None = None) -> Response:
-        dossier = self.get_object()
-        data = self._data(request_serializer)
-        return self._run(lambda: call(request.user, dossier, data), dossier=dossier)
+        try:
+            dossier = self.get_object()
+        except Http404:
+            return Response({"code": "not_found", "detail": "Không tìm thấy hồ sơ."}, status=status.HTTP_404_NOT_FOUND)
+        try:
+            result = commands.execute(command.name, request.user, dossier, request.data)
+        except (DossierError, PermissionDenied) as exc:
+            return error_response(exc)
+        return _respond(result)
 
-    name = url.replace("-", "_")
+    name = command.slug.replace("-", "_")
     handler.__name__ = name
-    handler.__doc__ = summary
-    multipart = any(isinstance(f, FileField) for f in request_serializer().fields.values())
+    handler.__doc__ = command.summary
     decorated = extend_schema(
-        request={"multipart/form-data": request_serializer} if multipart else request_serializer,
+        request=_request_body(command.schema),
         responses={200: ser.DossierSerializer, **ERRORS},
-        summary=summary,
+        summary=command.summary,
         operation_id=f"dossiers_{name}",
     )(handler)
-    return action(detail=True, methods=["post"], url_path=url, url_name=url)(decorated)
+    return action(detail=True, methods=["post"], url_path=command.slug, url_name=command.slug)(decorated)
 
 
-for _url, _serializer, _call, _summary in ACTIONS:
-    setattr(DossierViewSet, _url.replace("-", "_"), _make_action(_url, _serializer, _call, _summary))
+for _command in COMMANDS.values():
+    if not _command.creates:
+        setattr(DossierViewSet, _command.slug.replace("-", "_"), _endpoint(_command))

@@ -41,7 +41,7 @@ def test_intake_steps_and_scoping(world: Any) -> None:
     # Another commune's official neither sees nor acts on it.
     stranger = client_for(world.stranger)
     assert stranger.get(f"/api/v1/dossiers/{code}/").status_code == 404
-    assert code not in [d["code"] for d in stranger.get("/api/v1/dossiers/").json()]
+    assert code not in [d["code"] for d in stranger.get("/api/v1/dossiers/").json()["results"]]
     assert stranger.post(f"/api/v1/dossiers/{code}/start-step/", {"name": "x"}, format="json").status_code == 404
 
     spec = client_for(world.specialist)
@@ -49,13 +49,13 @@ def test_intake_steps_and_scoping(world: Any) -> None:
     assert r.status_code == 200 and r.json()["status"] == "processing"
     # Illegal transition: a clear Vietnamese message and a code.
     r = clerk.post(f"/api/v1/dossiers/{code}/return/", {}, format="json")
-    assert r.status_code == 400 and r.json()["code"] == "illegal_transition"
+    assert r.status_code == 409 and r.json()["code"] == "illegal_transition"
     assert "Đang xử lý" in r.json()["detail"]
     # A clerk cannot stop the dossier (leader only), and a stop needs evidence.
     assert clerk.post(f"/api/v1/dossiers/{code}/stop/", {"reason": "x"}, format="multipart").status_code == 403
     leader = client_for(world.leader)
     r = leader.post(f"/api/v1/dossiers/{code}/stop/", {"reason": "x"}, format="multipart")
-    assert r.status_code == 400 and r.json()["code"] == "evidence_required"
+    assert r.status_code == 400 and r.json()["code"] == "invalid_input" and list(r.json()["fields"]) == ["evidence"]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     r = clerk.post(
@@ -81,7 +81,7 @@ def test_online_submission_and_applicant_scope(world: Any) -> None:
     )
     assert r.status_code == 201 and r.json()["status"] == "submitted"
     code = r.json()["code"]
-    assert [d["code"] for d in c.get("/api/v1/dossiers/").json()] == [code]
+    assert [d["code"] for d in c.get("/api/v1/dossiers/").json()["results"]] == [code]
     r = c.post(f"/api/v1/dossiers/{code}/accept/", {}, format="json")
     assert r.status_code == 403
     assert client_for(world.clerk).post(f"/api/v1/dossiers/{code}/accept/", {}, format="json").status_code == 200
