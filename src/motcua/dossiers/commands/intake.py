@@ -188,14 +188,19 @@ def new_dossier(
 
 
 def received_payload(d: Dossier, received_at: datetime, deadline: clock.Deadline | None = None) -> dict[str, Any]:
+    """The receipt event: official receipt, regime and due time (none when the procedure publishes no deadline)."""
     cal = calendar(d)
-    deadline = deadline or deadline_of(d.procedure)
-    official, due = clock.compute_due(cal, received_at, deadline)
+    if deadline is None and d.procedure.deadline_unit:
+        deadline = deadline_of(d.procedure)
+    if deadline is not None:
+        official, due = clock.compute_due(cal, received_at, deadline)
+    else:
+        official, due = cal.official_receipt(received_at), None
     return {
         "received_at": clock.iso(received_at),
         "official_receipt": clock.iso(official),
         "due_at": clock.iso(due),
-        "deadline": deadline.as_payload(),
+        "deadline": deadline.as_payload() if deadline is not None else None,
         "regime": clock.regime_for(official).code,
         "channel": d.channel,
         "process_version": d.process_definition.version if d.process_definition else None,
@@ -205,11 +210,12 @@ def received_payload(d: Dossier, received_at: datetime, deadline: clock.Deadline
 def after_receipt(d: Dossier, at: datetime, seq: int) -> None:
     """Duties and the receipt message of a dossier just received (its duties are new: one INSERT)."""
     cal = calendar(d)
-    assert d.due_at is not None
-    duties = [
-        Duty(dossier=d, kind=DutyKind.RESOLUTION, due_at=d.due_at),
-        Duty(dossier=d, kind=DutyKind.APOLOGY, due_at=apology_deadline(cal, d.due_at)),
-    ]
+    duties = []
+    if d.due_at is not None:
+        duties += [
+            Duty(dossier=d, kind=DutyKind.RESOLUTION, due_at=d.due_at),
+            Duty(dossier=d, kind=DutyKind.APOLOGY, due_at=apology_deadline(cal, d.due_at)),
+        ]
     if d.channel != Channel.ONLINE:
         # Decree 118 art. 18: a paper dossier reaches the competent agency the same working day,
         # or the next working morning when received after 15:00.

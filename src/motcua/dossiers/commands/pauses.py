@@ -31,9 +31,11 @@ from motcua.dossiers.models import Dossier, Duty, DutyKind
 def resume_payload(d: Dossier, state: State, at: datetime) -> dict[str, Any]:
     """The due time after a pause `[paused_since, at)` (and the appointment, unless already rescheduled)."""
     paused = datetime.fromisoformat(state.clock_state["paused_since"])
-    assert state.due_at is not None
+    payload: dict[str, Any] = {"pause": [clock.iso(paused), clock.iso(at)]}
+    if state.due_at is None:  # a procedure without a published deadline: nothing to move
+        return payload
     due = clock.pause_due(calendar(d), state.due_at, paused, at)
-    payload: dict[str, Any] = {"pause": [clock.iso(paused), clock.iso(at)], "due_at": clock.iso(due)}
+    payload["due_at"] = clock.iso(due)
     if not state.clock_state.get("extensions"):
         payload["appointment_at"] = clock.iso(due)
     return payload
