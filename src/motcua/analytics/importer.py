@@ -27,7 +27,7 @@ from motcua.analytics.rollup import Deltas, add_dossier, add_from_dossiers, appl
 from motcua.analytics.rules import ALL_STATUSES, CHANNELS, ENDED_STATUSES, DossierFacts
 from motcua.dossiers.audit import canonical_payload
 from motcua.dossiers.chain import GENESIS
-from motcua.dossiers.clock import iso, regime_at_receipt, regime_for
+from motcua.dossiers.clock import iso, regime_at_receipt
 
 _quote: Any = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
@@ -138,6 +138,7 @@ class Validator:
         self.seen: set[str] = set()
         self.due_fn = due_fn
         self.calendars: dict[int, Any] = {}
+        self.official_fns: dict[int, Callable[[datetime], datetime]] = {}
         # Called before this validator queries the database (the pipelined import settles its write).
         self.before_query: Callable[[], None] = lambda: None
 
@@ -149,6 +150,13 @@ class Validator:
             self.before_query()
             self.calendars[unit_id] = calendar_for_unit(Unit.objects.get(id=unit_id))
         return self.calendars[unit_id]
+
+    def official_fn(self, unit_id: int) -> Callable[[datetime], datetime]:
+        """The unit's `official_receipt`, its calendar looked up only when first called."""
+        fn = self.official_fns.get(unit_id)
+        if fn is None:
+            fn = self.official_fns[unit_id] = lambda t: self.calendar(unit_id).official_receipt(t)
+        return fn
 
     def row(self, line: int, text: str) -> Row:
         try:
@@ -212,15 +220,9 @@ class Validator:
         # The regime by the official receipt, as for a live dossier (clock.regime_at_receipt). When
         # it differs from the received time's, the event records the official receipt, so that
         # `derive` (which has no calendar) reaches the same regime.
-        official: list[datetime] = []
-
-        def official_receipt(t: datetime) -> datetime:
-            official.append(self.calendar(unit_id).official_receipt(t))
-            return official[-1]
-
-        regime = regime_at_receipt(received, official_receipt)
-        if official and regime != regime_for(received):
-            src = {**src, "official_receipt": iso(official[0])}
+        regime, official = regime_at_receipt(received, self.official_fn(unit_id))
+        if official is not None:
+            src = {**src, "official_receipt": iso(official)}
             canonical = _dumps(src).encode()
         self.seen.add(code)
         return Row(

@@ -18,6 +18,7 @@ Waiting for fees and a justified pause always pause the clock.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -48,7 +49,11 @@ REGIMES: tuple[Regime, ...] = (
 
 def regime_for(official_receipt: datetime) -> Regime:
     """The regime in force on the local date of the official receipt (the one rule for every dossier)."""
-    day = official_receipt.astimezone(TZ).date()
+    return _regime_on(official_receipt.astimezone(TZ).date())
+
+
+@functools.lru_cache(maxsize=4096)
+def _regime_on(day: date) -> Regime:
     chosen = REGIMES[0]
     for regime in REGIMES:
         if regime.effective_from <= day:
@@ -58,19 +63,26 @@ def regime_for(official_receipt: datetime) -> Regime:
 
 # An official receipt is at most the next working day's opening: far less than this after receipt.
 _RECEIPT_LAG = timedelta(days=60)
+_SWITCHES = tuple(r.effective_from for r in REGIMES[1:])
 
 
-def regime_at_receipt(received: datetime, official_receipt: Callable[[datetime], datetime]) -> Regime:
+def regime_at_receipt(
+    received: datetime, official_receipt: Callable[[datetime], datetime]
+) -> tuple[Regime, datetime | None]:
     """`regime_for(official_receipt(received))`, asking the calendar only when it can matter.
 
     A dossier received out of office hours just before a switch (Mon 30/06/2025 17:30) is
     officially received after it (Tue 01/07/2025 07:00), hence under the new regime. Far from a
-    switch the received date decides alone, which keeps the history import fast.
+    switch the received date decides alone, which keeps the history import fast. The official
+    receipt is returned too when it decided a later regime than the received time's (else None).
     """
     day = received.astimezone(TZ).date()
-    if not any(day < r.effective_from <= day + _RECEIPT_LAG for r in REGIMES):
-        return regime_for(received)
-    return regime_for(official_receipt(received))
+    for switch in _SWITCHES:
+        if day < switch and switch - day <= _RECEIPT_LAG:
+            official = official_receipt(received)
+            regime = regime_for(official)
+            return regime, (official if regime is not _regime_on(day) else None)
+    return _regime_on(day), None
 
 
 def regime_by_code(code: str) -> Regime:

@@ -36,14 +36,17 @@ instants = st.one_of(
 def test_regime_by_official_receipt(received: datetime) -> None:
     official = CAL.official_receipt(received)
     assert clock.regime_for(official).code == reference(official)
-    assert clock.regime_at_receipt(received, CAL.official_receipt).code == reference(official)
+    regime, recorded = clock.regime_at_receipt(received, CAL.official_receipt)
+    assert regime.code == reference(official)
+    # the official receipt comes back exactly when it, not the received time, decided the regime
+    assert recorded == (official if reference(official) != reference(received) else None)
 
 
 def test_evening_before_the_switch_is_nd118() -> None:
     received = at(2025, 6, 30, 17, 30)  # Monday after closing: officially received Tue 01/07 07:00
-    assert clock.regime_at_receipt(received, CAL.official_receipt).code == "nd118"
-    assert clock.regime_at_receipt(at(2025, 6, 30, 16, 59), CAL.official_receipt).code == "nd61"
-    assert clock.regime_at_receipt(at(2025, 6, 28, 10), CAL.official_receipt).code == "nd61"  # Sat -> Mon 30/06
+    assert clock.regime_at_receipt(received, CAL.official_receipt)[0].code == "nd118"
+    assert clock.regime_at_receipt(at(2025, 6, 30, 16, 59), CAL.official_receipt)[0].code == "nd61"
+    assert clock.regime_at_receipt(at(2025, 6, 28, 10), CAL.official_receipt)[0].code == "nd61"  # Sat -> Mon 30/06
 
 
 def _import(line: dict[str, Any]) -> Any:
@@ -103,3 +106,20 @@ def test_import_refuses_a_given_official_receipt(world: Any) -> None:
     line = _line("GIVEN", world.commune.code, at(2025, 6, 30, 18), official_receipt="2025-06-30T18:00:00+07:00")
     result = _import(line)
     assert not result.ok and "official_receipt is computed" in result.errors[0]["error"]
+
+
+def test_chunked_import_looks_up_calendars_between_writes(world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit's calendar first needed in a later chunk (pipelined COPY on PostgreSQL) is still right."""
+    from motcua.analytics import importer
+    from motcua.dossiers import audit
+    from motcua.dossiers.models import Dossier
+
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    f.procedure(amount=5)
+    lines = [_line(f"FAR-{i}", world.commune.code, at(2025, 3, 3 + i, 9)) for i in range(3)]
+    lines += [_line(f"NEAR-{i}", world.other.code, at(2025, 6, 30, 17 + i)) for i in range(3)]
+    result = importer.import_lines([json.dumps(x) for x in lines])
+    assert result.ok and result.imported == 6, result.errors
+    regimes = dict(Dossier.objects.values_list("code", "regime"))
+    assert regimes == {"FAR-0": "nd61", "FAR-1": "nd61", "FAR-2": "nd61"} | {f"NEAR-{i}": "nd118" for i in range(3)}
+    assert audit.verify().ok
