@@ -42,7 +42,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("MOTCUA_SECRET_KEY", "", "Django secret key. Empty: generated once into `<data dir>/secret_key`."),
         Setting("MOTCUA_DEBUG", "0", "`1` turns on Django debug pages (never in production)."),
         Setting("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the server answers to."),
-        Setting("MOTCUA_TIME_ZONE", "Asia/Ho_Chi_Minh", "Local time zone for every local date and time."),
+        Setting(
+            "MOTCUA_TIME_ZONE",
+            "Asia/Ho_Chi_Minh",
+            "Local time zone for every local date and time (an IANA name without daylight saving time).",
+        ),
         Setting(
             "MOTCUA_EMAIL_URL",
             "",
