@@ -148,7 +148,10 @@ class Validator:
             from motcua.organizations.models import Unit
 
             self.before_query()
-            self.calendars[unit_id] = calendar_for_unit(Unit.objects.get(id=unit_id))
+            try:
+                self.calendars[unit_id] = calendar_for_unit(Unit.objects.get(id=unit_id))
+            except LookupError as exc:  # the unit names a calendar that does not exist
+                raise ValueError(f"the unit's working calendar cannot be loaded: {exc}") from None
         return self.calendars[unit_id]
 
     def official_fn(self, unit_id: int) -> Callable[[datetime], datetime]:

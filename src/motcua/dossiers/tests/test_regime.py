@@ -123,3 +123,12 @@ def test_chunked_import_looks_up_calendars_between_writes(world: Any, monkeypatc
     regimes = dict(Dossier.objects.values_list("code", "regime"))
     assert regimes == {"FAR-0": "nd61", "FAR-1": "nd61", "FAR-2": "nd61"} | {f"NEAR-{i}": "nd118" for i in range(3)}
     assert audit.verify().ok
+
+
+def test_unknown_unit_calendar_is_a_line_error(world: Any) -> None:
+    f.procedure(amount=5)
+    world.other.calendar_name = "no-such-calendar"
+    world.other.save()
+    result = _import(_line("NEAR-X", world.other.code, at(2025, 6, 30, 18)))
+    assert not result.ok and "calendar cannot be loaded" in result.errors[0]["error"]
+    assert _import(_line("FAR-X", world.other.code, at(2024, 6, 30, 18))).ok  # far from a switch: no calendar needed
