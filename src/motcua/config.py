@@ -6,10 +6,13 @@ variables in the documentation cannot drift from the code.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("MOTCUA_SECRET_KEY", "", "Django secret key. Empty: generated once into `<data dir>/secret_key`."),
         Setting("MOTCUA_DEBUG", "0", "`1` turns on Django debug pages (never in production)."),
         Setting("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the server answers to."),
-        Setting("MOTCUA_TIME_ZONE", "Asia/Ho_Chi_Minh", "Local time zone for every local date and time."),
+        Setting(
+            "MOTCUA_TIME_ZONE",
+            "Asia/Ho_Chi_Minh",
+            "Local time zone for every local date and time (an IANA name without daylight saving time).",
+        ),
         Setting(
             "MOTCUA_EMAIL_URL",
             "",
@@ -88,6 +95,32 @@ def secret_key() -> str:
 
 def database_url() -> str:
     return env("MOTCUA_DATABASE_URL") or f"sqlite:///{data_dir() / 'motcua.sqlite3'}"
+
+
+@functools.cache
+def time_zone() -> ZoneInfo:
+    """The product's one local time zone (`MOTCUA_TIME_ZONE`), read once per process.
+
+    Every local date and time (deadlines, classification, reports, Django's `TIME_ZONE`) comes
+    from here. The calendar engine counts in local microseconds and the reports take local dates
+    in SQL with a fixed offset, so a zone with daylight saving time is refused.
+    """
+    name = env("MOTCUA_TIME_ZONE")
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"MOTCUA_TIME_ZONE: unknown time zone {name!r}") from None
+    offsets = {zone.utcoffset(datetime(year, month, 1)) for year in (1980, 2000, 2025) for month in (1, 7)}
+    if len(offsets) != 1:
+        raise ValueError(f"MOTCUA_TIME_ZONE: {name!r} has daylight saving time; use a fixed-offset zone")
+    return zone
+
+
+def utc_offset() -> timedelta:
+    """The fixed UTC offset of `time_zone()` (e.g. +07:00), for SQL and vectorised date arithmetic."""
+    offset = time_zone().utcoffset(datetime(2000, 1, 1))
+    assert offset is not None
+    return offset
 
 
 def markdown_table() -> str:

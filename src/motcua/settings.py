@@ -94,7 +94,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [str(DATA_DIR.parent / "locale")]
-TIME_ZONE = config.env("MOTCUA_TIME_ZONE")
+TIME_ZONE = config.time_zone().key
 USE_I18N = True
 USE_TZ = True
 

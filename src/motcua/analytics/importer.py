@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import IO, Any
 
@@ -24,17 +24,16 @@ from django.utils import timezone
 
 from motcua.analytics.bulkload import SecondaryIndexes
 from motcua.analytics.rollup import Deltas, add_dossier, add_from_dossiers, apply_deltas
-from motcua.analytics.rules import ALL_STATUSES, CHANNELS, ENDED_STATUSES, DossierFacts, local_date
+from motcua.analytics.rules import ALL_STATUSES, CHANNELS, ENDED_STATUSES, DossierFacts
 from motcua.dossiers.audit import canonical_payload
 from motcua.dossiers.chain import GENESIS
+from motcua.dossiers.clock import iso, regime_at_receipt
 
 _quote: Any = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
 CHUNK = 20_000
 PIPELINE = True  # PostgreSQL without --partial: write chunk k on a helper thread while preparing k+1
 BOOL_KEYS = ("paid_online", "digitized", "reused", "e_result", "synced_national", "negative_feedback")
-# Receipts before this date fall under Decree 61/2018, from it under Decree 118/2025.
-ND118_FROM = date(2025, 7, 1)
 
 
 class ImportAborted(Exception):
@@ -138,6 +137,29 @@ class Validator:
         self.units = dict(Unit.objects.values_list("code", "id"))
         self.seen: set[str] = set()
         self.due_fn = due_fn
+        self.calendars: dict[int, Any] = {}
+        self.official_fns: dict[int, Callable[[datetime], datetime]] = {}
+        # Called before this validator queries the database (the pipelined import settles its write).
+        self.before_query: Callable[[], None] = lambda: None
+
+    def calendar(self, unit_id: int) -> Any:
+        """The unit's working calendar, fixed for the whole import."""
+        if unit_id not in self.calendars:
+            from motcua.organizations.models import Unit
+
+            self.before_query()
+            try:
+                self.calendars[unit_id] = calendar_for_unit(Unit.objects.get(id=unit_id))
+            except LookupError as exc:  # the unit names a calendar that does not exist
+                raise ValueError(f"the unit's working calendar cannot be loaded: {exc}") from None
+        return self.calendars[unit_id]
+
+    def official_fn(self, unit_id: int) -> Callable[[datetime], datetime]:
+        """The unit's `official_receipt`, its calendar looked up only when first called."""
+        fn = self.official_fns.get(unit_id)
+        if fn is None:
+            fn = self.official_fns[unit_id] = lambda t: self.calendar(unit_id).official_receipt(t)
+        return fn
 
     def row(self, line: int, text: str) -> Row:
         try:
@@ -196,8 +218,16 @@ class Validator:
             raise ValueError("due_at is required")
         if code in self.seen:
             raise ValueError(f"duplicate code {code!r} in the file")
+        if "official_receipt" in src:
+            raise ValueError("official_receipt is computed from received_at and the unit's calendar; remove it")
+        # The regime by the official receipt, as for a live dossier (clock.regime_at_receipt). When
+        # it differs from the received time's, the event records the official receipt, so that
+        # `derive` (which has no calendar) reaches the same regime.
+        regime, official = regime_at_receipt(received, self.official_fn(unit_id))
+        if official is not None:
+            src = {**src, "official_receipt": iso(official)}
+            canonical = _dumps(src).encode()
         self.seen.add(code)
-        r = local_date(received)
         return Row(
             line,
             src,
@@ -207,7 +237,7 @@ class Validator:
                 "unit_id": unit_id,
                 "channel": channel,
                 "status": status,
-                "regime": "nd61" if r is not None and r < ND118_FROM else "nd118",
+                "regime": regime.code,
                 "received_at": received,
                 "due_at": due,
                 "finished_at": finished,
@@ -346,6 +376,8 @@ def import_lines(
             return compute_due(unit_id, procedure_id, received)
 
         validator.due_fn = due_after_settling
+    if pool is not None:
+        validator.before_query = settle
 
     try:
         with transaction.atomic():

@@ -20,6 +20,7 @@ from motcua.analytics.rules import (
     contributions,
     local_date,
 )
+from motcua.config import time_zone, utc_offset
 
 Key = tuple[int, int, date]  # unit_id, procedure_id, day
 Deltas = dict[Key, dict[str, int]]
@@ -198,8 +199,11 @@ class Dialect:
         self.pg = vendor == "postgresql"
 
     def local_day(self, col: str) -> str:
-        # Asia/Ho_Chi_Minh has been UTC+7 without daylight saving since 1975.
-        return f"({col} AT TIME ZONE 'Asia/Ho_Chi_Minh')::date" if self.pg else f"date({col}, '+7 hours')"
+        """The local date of a timestamp column, in the configured zone (fixed offset, see config)."""
+        if self.pg:
+            return f"({col} AT TIME ZONE '{time_zone().key}')::date"
+        minutes = int(utc_offset().total_seconds()) // 60
+        return f"date({col}, '{minutes:+d} minutes')"
 
     def next_day(self, expr: str) -> str:
         return f"({expr} + 1)" if self.pg else f"date({expr}, '+1 day')"

@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ: Final = ZoneInfo("Asia/Ho_Chi_Minh")
+from motcua.calendar.engine import classify_dates
+from motcua.config import time_zone
+
+LOCAL_TZ: Final = time_zone()
 
 RESOLVED_STATUSES: Final = frozenset({"finished", "returned"})
 WOS_STATUSES: Final = frozenset({"withdrawn", "stopped", "closed"})
@@ -76,7 +78,7 @@ MEASURES: Final = (
 
 
 def local_date(t: datetime | None) -> date | None:
-    """The Asia/Ho_Chi_Minh calendar date of an aware datetime."""
+    """The local (`MOTCUA_TIME_ZONE`) calendar date of an aware datetime."""
     if t is None:
         return None
     if t.tzinfo is None:
@@ -108,10 +110,8 @@ class DossierFacts:
 
 
 def resolution_class(e: date, u: date | None) -> str:
-    """early / on_time / late by local dates; no due date counts as on time."""
-    if u is None or e == u:
-        return "on_time"
-    return "early" if e < u else "late"
+    """early / on_time / late by local dates (`calendar.engine.classify_dates`); no due date counts as on time."""
+    return "on_time" if u is None else classify_dates(u, e)
 
 
 # --- §5 reference: one dossier, one period --------------------------------------------------------

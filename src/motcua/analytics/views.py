@@ -66,9 +66,10 @@ def _filters(request: HttpRequest, unit: str = "") -> Filters:
 
 
 def _scope(request: HttpRequest, f: Filters) -> Scope:
-    from motcua.organizations.access import unit_ids_for
+    """Numbers count dossiers by competent unit among the units the user may see (dossiers.visibility)."""
+    from motcua.dossiers.visibility import unit_ids
 
-    allowed = unit_ids_for(request.user)
+    allowed = unit_ids(request.user)
     ids: set[int] | None = allowed
     if f.unit:
         try:
@@ -167,6 +168,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
     from motcua.analytics.queries import CELLS, dossiers
+    from motcua.dossiers.visibility import restrict
 
     try:
         f = _filters(request)
@@ -176,7 +178,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     if cell not in CELLS:
         return HttpResponseBadRequest(_("Chỉ tiêu không hợp lệ."))
     scope = _scope(request, f)
-    qs = dossiers(cell, f.start, f.end, scope)
+    qs = restrict(request.user, dossiers(cell, f.start, f.end, scope))
     if request.GET.get("procedure"):
         qs = qs.filter(procedure__code=request.GET["procedure"])
     qs = qs.select_related("unit", "procedure").order_by("received_at", "id")

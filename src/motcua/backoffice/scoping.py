@@ -1,4 +1,4 @@
-"""Which dossiers a staff member may see: those whose competent or receiving unit is in their scope.
+"""Which dossiers a staff member may see: `motcua.dossiers.visibility`, the one model (re-exported).
 
 Every back-office view gets dossiers from here, so a clerk of one commune can neither open, list
 nor print another commune's dossiers (an out-of-scope code is a 404, as if it did not exist).
@@ -8,27 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.visibility import dossier_or_404, visible_dossiers
 from motcua.organizations import access
 from motcua.organizations.models import Unit
 
+dossiers_for = visible_dossiers
 
-def dossiers_for(user: Any) -> QuerySet[Dossier]:
-    ids = access.unit_ids_for(user)
-    qs = Dossier.objects.select_related("procedure", "unit", "receiving_unit")
-    if ids is None:
-        return qs
-    return qs.filter(Q(unit_id__in=ids) | Q(receiving_unit_id__in=ids))
-
-
-def dossier_or_404(user: Any, code: str) -> Dossier:
-    dossier = dossiers_for(user).filter(code=code).first()
-    if dossier is None:
-        raise Http404("Không tìm thấy hồ sơ.")
-    return dossier
+__all__ = ["dossier_or_404", "dossiers_for", "unit_or_404", "visible_dossiers"]
 
 
 def unit_or_404(user: Any, code: str) -> Unit:

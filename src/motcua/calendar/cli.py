@@ -1,7 +1,8 @@
 """`motcua calendar due|classify|days` (contracts §1, §2).
 
-Timestamps are ISO 8601; one without an offset is read as Asia/Ho_Chi_Minh local time (the
-product's single time zone). Output timestamps are ISO 8601 with +07:00, seconds precision.
+Timestamps are ISO 8601; one without an offset is read as local time (the product's single time
+zone, `MOTCUA_TIME_ZONE`, default Asia/Ho_Chi_Minh). Output timestamps are ISO 8601 with the local
+offset (+07:00 by default), seconds precision.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from motcua.cli import CLIError, print_json, setup_django
 
-TS_HELP = "ISO 8601 timestamp, e.g. 2026-02-13T16:30:00+07:00 (no offset = Asia/Ho_Chi_Minh)"
+TS_HELP = "ISO 8601 timestamp, e.g. 2026-02-13T16:30:00+07:00 (no offset = local time, MOTCUA_TIME_ZONE)"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

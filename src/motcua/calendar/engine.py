@@ -4,9 +4,11 @@ Pure Python (no Django): the dossier engine, analytics and the CLI all share the
 rules must be testable in isolation. Speed comes from a per-calendar index of cumulative office
 time per day, so `due`, `advance` and `office_time` are bisects instead of day-by-day loops.
 
-Conventions: every input datetime must be timezone-aware (any zone); every output is in
-Asia/Ho_Chi_Minh. Internally an instant is handled as *local microseconds* (microseconds since
-0001-01-01 00:00 local time), which is exact because Viet Nam has no daylight saving time.
+Conventions: every input datetime must be timezone-aware (any zone); every output is in the local
+zone `TZ` (`motcua.config.time_zone()`, `MOTCUA_TIME_ZONE`, default Asia/Ho_Chi_Minh; config is
+Django-free). Internally an instant is handled as *local microseconds* (microseconds since
+0001-01-01 00:00 local time), which is exact because the zone has no daylight saving time
+(`time_zone()` refuses one that has).
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from motcua.config import time_zone, utc_offset
+
+TZ = time_zone()
 UNITS = ("working_days", "working_hours", "calendar_days", "same_day")
 KINDS = ("holiday", "day_off", "working_day")
 DayKind = Literal["holiday", "day_off", "working_day"]
@@ -34,8 +37,8 @@ US_PER_SECOND = 1_000_000
 US_PER_DAY = 86_400 * US_PER_SECOND
 DEFAULT_PERIODS: tuple[Period, ...] = ((time(7, 0), time(11, 30)), (time(13, 30), time(17, 0)))
 DEFAULT_CUTOFF = time(15, 0)
-# Local offset used by the vectorised path (+07:00, constant since 1975).
-_UTC_OFFSET_S = 7 * 3600
+# Local offset used by the vectorised path (fixed: the zone has no daylight saving time).
+_UTC_OFFSET_S = int(utc_offset().total_seconds())
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -62,7 +65,7 @@ class _Index:
 
 @dataclass(frozen=True)
 class Deadline:
-    """Official receipt and due time of a dossier, both aware in Asia/Ho_Chi_Minh."""
+    """Official receipt and due time of a dossier, both aware in the local zone `TZ`."""
 
     official_receipt: datetime
     due: datetime
@@ -469,12 +472,23 @@ class WorkCalendar:
         return out
 
 
-def classify(due: datetime, finished: datetime) -> Literal["early", "on_time", "late"]:
-    """Early / on time / late by comparing local dates (§2.6)."""
-    u, e = _local_date(due), _local_date(finished)
-    if e < u:
+Outcome = Literal["early", "on_time", "late"]
+
+
+def classify_dates(due_day: date, finished_day: date) -> Outcome:
+    """Contracts §2.6 on local dates: finished before the due date → early, same date → on time, later → late.
+
+    The one home of the rule: `classify`, the dossier clock, the analytics formulas and the
+    printed control sheet all come here (the report SQL is tested against it).
+    """
+    if finished_day < due_day:
         return "early"
-    return "on_time" if e == u else "late"
+    return "on_time" if finished_day == due_day else "late"
+
+
+def classify(due: datetime, finished: datetime) -> Outcome:
+    """Early / on time / late by comparing the local dates of two aware datetimes (§2.6)."""
+    return classify_dates(_local_date(due), _local_date(finished))
 
 
 def _vi(t: datetime) -> str:

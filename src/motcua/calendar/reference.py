@@ -2,7 +2,7 @@
 
 Everything here is a plain loop over days or minutes so it can be read against the contract line
 by line; the fast engine (`engine.py`) is checked against it by property tests. Inputs are whole
-minutes in Asia/Ho_Chi_Minh.
+minutes in the local zone (`engine.TZ`).
 """
 
 from __future__ import annotations

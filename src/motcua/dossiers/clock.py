@@ -5,7 +5,9 @@ compute the due time in effect after each clock event with these functions and r
 event payload; `replay()` recomputes the same values from the events alone (tests and the
 `calendar_changed` handler compare the two).
 
-Rule regimes are data with effective dates (`REGIMES`), chosen by the official receipt date:
+Rule regimes are data with effective dates (`REGIMES`), chosen by the local date of the official
+receipt (`regime_for`; `regime_at_receipt` from the received time), for live and imported
+dossiers alike:
 - `nd61` (Decree 61/2018, before 01/07/2025): supplementation pauses the clock and extends it by
   the office time spent waiting (contracts §2.4 pause formula);
 - `nd118` (Decree 118/2025, from 01/07/2025): a supplement request stops the clock; the full time
@@ -16,16 +18,17 @@ Waiting for fees and a justified pause always pause the clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from motcua.calendar.engine import classify
+from motcua.config import time_zone
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TZ = time_zone()  # the local zone (MOTCUA_TIME_ZONE), the calendar engine's too
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,41 @@ REGIMES: tuple[Regime, ...] = (
 
 
 def regime_for(official_receipt: datetime) -> Regime:
-    """The regime in force on the local date of the official receipt."""
-    day = official_receipt.astimezone(TZ).date()
+    """The regime in force on the local date of the official receipt (the one rule for every dossier)."""
+    return _regime_on(official_receipt.astimezone(TZ).date())
+
+
+@functools.lru_cache(maxsize=4096)
+def _regime_on(day: date) -> Regime:
     chosen = REGIMES[0]
     for regime in REGIMES:
         if regime.effective_from <= day:
             chosen = regime
     return chosen
+
+
+# An official receipt is at most the next working day's opening: far less than this after receipt.
+_RECEIPT_LAG = timedelta(days=60)
+_SWITCHES = tuple(r.effective_from for r in REGIMES[1:])
+
+
+def regime_at_receipt(
+    received: datetime, official_receipt: Callable[[datetime], datetime]
+) -> tuple[Regime, datetime | None]:
+    """`regime_for(official_receipt(received))`, asking the calendar only when it can matter.
+
+    A dossier received out of office hours just before a switch (Mon 30/06/2025 17:30) is
+    officially received after it (Tue 01/07/2025 07:00), hence under the new regime. Far from a
+    switch the received date decides alone, which keeps the history import fast. The official
+    receipt is returned too when it decided a later regime than the received time's (else None).
+    """
+    day = received.astimezone(TZ).date()
+    for switch in _SWITCHES:
+        if day < switch and switch - day <= _RECEIPT_LAG:
+            official = official_receipt(received)
+            regime = regime_for(official)
+            return regime, (official if regime is not _regime_on(day) else None)
+    return _regime_on(day), None
 
 
 def regime_by_code(code: str) -> Regime:
@@ -204,7 +235,7 @@ def local_date(t: datetime) -> date:
 
 
 def iso(t: datetime | None) -> str | None:
-    """ISO 8601 with the +07:00 offset (the form stored in payloads and shown by the API)."""
+    """ISO 8601 with the local offset (the form stored in payloads and shown by the API)."""
     return t.astimezone(TZ).isoformat() if t is not None else None
 
 
@@ -224,5 +255,5 @@ def calendar_for(calendar_name: str) -> Calendar:
 
 
 def classify_outcome(due: datetime, finished: datetime) -> str:
-    """Contracts §2.6: early / on_time / late by local dates."""
+    """Contracts §2.6: early / on_time / late by local dates (the calendar engine's one rule)."""
     return classify(due, finished)

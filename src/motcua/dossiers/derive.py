@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from motcua.dossiers import lifecycle
-from motcua.dossiers.clock import iso, local_date
+from motcua.dossiers.clock import iso, regime_for
 
 # Columns of Dossier that are cached derived state (compared by the auditor).
 CACHED_FIELDS = (
@@ -59,14 +59,13 @@ def _clock(state: State, **changes: Any) -> None:
     state.clock_state = {**state.clock_state, **changes}
 
 
-ND118_FROM = date(2025, 7, 1)
-
-
 def _apply_imported(state: State, at: datetime, payload: dict[str, Any]) -> State:
     """A dossier migrated from older software (contracts §4): one `imported` event whose payload is the source line.
 
     The source's values are the history; `due_at` is derived only when the line carried it
-    (`due_unverified` tells the auditor when it did not).
+    (`due_unverified` tells the auditor when it did not). The regime follows the official receipt
+    like a live dossier's (`clock.regime_for`): the importer adds `official_receipt` to the
+    payload when it falls under another regime than the received time, else they agree.
     """
     status = payload.get("status")
     if state.status is not None or status not in lifecycle.STATUSES:
@@ -76,8 +75,9 @@ def _apply_imported(state: State, at: datetime, payload: dict[str, Any]) -> Stat
     state.due_at = _dt(payload.get("due_at"))
     state.finished_at = _dt(payload.get("finished_at"))
     state.returned_at = _dt(payload.get("returned_at"))
-    nd61 = state.received_at is not None and local_date(state.received_at) < ND118_FROM
-    state.regime = "nd61" if nd61 else "nd118"
+    official = _dt(payload.get("official_receipt")) or state.received_at
+    if official is not None:
+        state.regime = regime_for(official).code
     state.due_unverified = "due_at" not in payload
     return state
 

@@ -34,7 +34,7 @@ class ResolutionQuery(PeriodQuery):
 
 
 def _parse(request: Request, serializer: type[PeriodQuery]) -> tuple[dict[str, Any], Scope]:
-    from motcua.organizations.access import unit_ids_for
+    from motcua.dossiers.visibility import unit_ids
 
     data = {k: v for k, v in request.query_params.items() if v != ""}
     if "from" in data:
@@ -42,7 +42,7 @@ def _parse(request: Request, serializer: type[PeriodQuery]) -> tuple[dict[str, A
     q = serializer(data=data)
     q.is_valid(raise_exception=True)
     v = dict(q.validated_data)
-    allowed = unit_ids_for(request.user)
+    allowed = unit_ids(request.user)
     ids = allowed
     if v.get("unit"):
         try:

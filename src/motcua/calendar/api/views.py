@@ -20,7 +20,7 @@ from motcua.calendar.service import UnknownCalendar, get_calendar
 
 
 def _aware(value: datetime) -> datetime:
-    """A timestamp without an offset is Asia/Ho_Chi_Minh local time (as in the CLI)."""
+    """A timestamp without an offset is local time (`MOTCUA_TIME_ZONE`, as in the CLI)."""
     return value if value.tzinfo is not None else value.replace(tzinfo=TZ)
 
 
