@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -26,17 +26,7 @@ from motcua.dossiers.api import serializers as ser
 from motcua.dossiers.commands import COMMANDS, Command, DossierError
 from motcua.dossiers.commands.schemas import Error
 from motcua.dossiers.models import Dossier
-from motcua.organizations import access
-
-
-def visible_dossiers(user: Any) -> QuerySet[Dossier]:
-    """Dossiers the user may read: those of units they serve (or all, province-wide), plus their own filings."""
-    qs = Dossier.objects.select_related("procedure", "unit", "receiving_unit", "parent")
-    ids = access.unit_ids_for(user)
-    if ids is None:
-        return qs
-    return qs.filter(Q(unit_id__in=ids) | Q(receiving_unit_id__in=ids) | Q(applicant_user_id=user.pk))
-
+from motcua.dossiers.visibility import visible_dossiers
 
 ERRORS = {
     400: OpenApiResponse(Error, description="Invalid input or a rule refused it (`code` says which)."),
