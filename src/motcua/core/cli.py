@@ -1,10 +1,11 @@
-"""Project-wide sub-commands: migrate, demo, worker, manage."""
+"""Project-wide sub-commands: migrate, demo, serve, worker, backup, restore, manage."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from motcua.cli import CLIError, setup_django
 
@@ -26,6 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
     p.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
     p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("serve", help="run the production web server (gunicorn)")
+    p.add_argument("--bind", help="address to listen on (default: MOTCUA_BIND)")
+    p.add_argument("--workers", type=int, help="worker processes (default: MOTCUA_WEB_WORKERS or 2 × cores + 1)")
+    p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("worker", help="run background tasks and periodic jobs")
     p.add_argument("--once", action="store_true", help="process what is due, then exit")
@@ -66,6 +72,41 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"motcua: serving the demo on http://{args.addr}/", file=sys.stderr)
     call_command("runserver", args.addr, use_reloader=False)
     return 0
+
+
+def _workers(args: argparse.Namespace) -> int:
+    from motcua import config
+    from motcua.core import serve
+
+    if args.workers is not None:
+        workers: int = args.workers
+    else:
+        raw = config.env("MOTCUA_WEB_WORKERS").strip()
+        if not raw:
+            return serve.default_workers()
+        try:
+            workers = int(raw)
+        except ValueError:
+            raise CLIError(f"MOTCUA_WEB_WORKERS must be a whole number, not {raw!r}") from None
+    if workers < 1:
+        raise CLIError("the number of web workers must be at least 1")
+    return workers
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from motcua import config
+
+    workers = _workers(args)
+    bind = args.bind or config.env("MOTCUA_BIND")
+    setup_django()
+    from django.conf import settings
+
+    if settings.PRODUCTION and not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        # Hashed, compressed copies for WhiteNoise take a minute to build: a deploy step, not a start-up one.
+        raise CLIError("static files are not collected: run `motcua manage collectstatic --noinput` first", 1)
+    from motcua.core import serve
+
+    return serve.run(bind, workers)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
