@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parents[4]
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """A dummy but valid production environment (no secret of the real world in it)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_") and k != "DJANGO_SETTINGS_MODULE"}
+    # Nothing of this test run leaks in (browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rejects).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DJANGO_"))}
     env.update(
         MOTCUA_ENV="production",
         MOTCUA_DATA_DIR=str(tmp_path / "var"),
