@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import signal
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -57,6 +59,14 @@ def test_healthz_answers_503_when_the_database_does_not(client: Client, monkeypa
     assert r.status_code == 503 and r.json()["status"] == "error"
 
 
+PASSWORD = "mat-khau-may-chu-1"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 def _request(url: str, *, method: str = "GET", token: str = "", body: dict[str, Any] | None = None) -> tuple[int, Any]:
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if token:
@@ -81,6 +91,8 @@ def test_serve_drives_a_dossier_through_the_api() -> None:
     unit = f.unit("H32.27.01", name="UBND phường Nha Trang")
     f.procedure()
     clerk = f.official("clerk-serve", unit, Role.CLERK)
+    clerk.set_password(PASSWORD)
+    clerk.save()
     token = Token.objects.create(user=clerk).key
     port = live.free_port()
     base = f"http://127.0.0.1:{port}"
@@ -101,6 +113,27 @@ def test_serve_drives_a_dossier_through_the_api() -> None:
         assert status == 201, created
         status, fetched = _request(f"{base}/api/v1/dossiers/{created['code']}/", token=token)
         assert status == 200 and fetched["status"] == "received" and fetched["applicant_name"] == "Nguyễn Văn A"
+        # A clerk's browser session works too: log in through the form, then post with the CSRF token.
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+        browser.open(f"{base}/backoffice/login/", timeout=30).read()
+        csrf = next(c.value for c in jar if c.name == "csrftoken")
+        form = urllib.parse.urlencode({"username": "clerk-serve", "password": PASSWORD, "csrfmiddlewaretoken": csrf})
+        try:
+            browser.open(f"{base}/backoffice/login/", data=form.encode(), timeout=30)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 302, exc.read()
+        csrf = next(c.value for c in jar if c.name == "csrftoken")  # rotated at login
+        posted = browser.open(
+            urllib.request.Request(
+                f"{base}/api/v1/dossiers/",
+                data=json.dumps({**body, "idempotency_key": "serve-2"}).encode(),
+                headers={"Content-Type": "application/json", "X-CSRFToken": csrf},
+                method="POST",
+            ),
+            timeout=30,
+        )
+        assert posted.status == 201 and json.loads(posted.read())["code"] != created["code"]
         # Static files come from WhiteNoise inside the application.
         with urllib.request.urlopen(f"{base}/static/backoffice/app.css", timeout=10) as css:
             assert css.status == 200 and b"htmx-indicator" in css.read()
@@ -109,4 +142,4 @@ def test_serve_drives_a_dossier_through_the_api() -> None:
         _, err = server.communicate(timeout=60)
     assert server.returncode == 0, err.decode()
     assert b"with 2 worker(s)" in err
-    assert Dossier.objects.filter(code=created["code"]).exists()
+    assert Dossier.objects.count() == 2
