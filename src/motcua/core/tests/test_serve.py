@@ -143,3 +143,14 @@ def test_serve_drives_a_dossier_through_the_api() -> None:
     assert server.returncode == 0, err.decode()
     assert b"with 2 worker(s)" in err
     assert Dossier.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_production_serve_needs_collected_static_files(
+    settings: Any, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings.PRODUCTION = True
+    settings.STATIC_ROOT = str(tmp_path)
+    assert main(["serve", "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "collectstatic" in err
