@@ -41,17 +41,28 @@ class Parser(argparse.ArgumentParser):
 
 
 def setup_django(migrate: bool = True) -> None:
-    """Configure Django and, on first use, create or migrate the database (messages to stderr)."""
+    """Configure Django and, on first use, create or migrate the database (messages to stderr).
+
+    In the production profile nothing migrates by itself (a schema change is an operator's
+    decision, taken with `motcua migrate`): a command meeting an outdated database stops instead.
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise CLIError(str(exc), 2) from exc
     if migrate:
+        from django.conf import settings
         from django.db import connection
         from django.db.migrations.executor import MigrationExecutor
 
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            if settings.PRODUCTION:
+                raise CLIError("the database schema is not up to date: run `motcua migrate` first", 1)
             from django.core.management import call_command
 
             call_command("migrate", interactive=False, verbosity=0, stdout=sys.stderr)

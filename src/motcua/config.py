@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -67,6 +68,49 @@ SETTINGS: dict[str, Setting] = {
             "120",
             "How long a worker holds a claimed message before another may retry it.",
         ),
+        Setting(
+            "MOTCUA_ENV",
+            "development",
+            "`production` refuses to start with a missing or weak secret key, debug on, a simulator as a "
+            "delivery channel or a wildcard/empty host list, and turns on secure cookies, HSTS and HTTPS "
+            "redirects; CLI commands then never migrate by themselves (run `motcua migrate`). "
+            "`development` (demo, tests) migrates on first use.",
+        ),
+        Setting("MOTCUA_BIND", "127.0.0.1:8000", "Address `motcua serve` listens on (`host:port` or `unix:/path`)."),
+        Setting("MOTCUA_WEB_WORKERS", "", "Web worker processes of `motcua serve`; empty: 2 × CPU cores + 1."),
+        Setting(
+            "MOTCUA_PUBLIC_URL",
+            "",
+            "Public address of the site (`https://motcua.example.gov.vn`): its host is an allowed host and "
+            "its origin a trusted CSRF origin (needed behind a TLS-terminating reverse proxy).",
+        ),
+        Setting("MOTCUA_CSRF_TRUSTED_ORIGINS", "", "More trusted origins for form posts, comma-separated."),
+        Setting(
+            "MOTCUA_PROXY_SSL_HEADER",
+            "",
+            "Header a trusted reverse proxy sets to `https` on TLS requests (e.g. `X-Forwarded-Proto`); "
+            "empty: not trusted. Set it only when the proxy strips that header from clients.",
+        ),
+        Setting(
+            "MOTCUA_TRUSTED_PROXIES",
+            "0",
+            "Number of reverse proxies in front of the server; the client address for login lock-out is "
+            "then read from `X-Forwarded-For` (0: the socket address).",
+        ),
+        Setting("MOTCUA_SSL_REDIRECT", "", "`1` redirects plain HTTP to HTTPS; empty: on in production only."),
+        Setting(
+            "MOTCUA_HSTS_SECONDS", "", "Strict-Transport-Security max-age; empty: one year in production, 0 otherwise."
+        ),
+        Setting(
+            "MOTCUA_LOGIN_FAILURE_LIMIT",
+            "5",
+            "Wrong passwords (per account, and per client address) before a lock-out.",
+        ),
+        Setting(
+            "MOTCUA_LOGIN_LOCKOUT_MINUTES",
+            "15",
+            "How long a lock-out lasts, and the window the failures are counted in.",
+        ),
     ]
 }
 
@@ -121,6 +165,48 @@ def utc_offset() -> timedelta:
     offset = time_zone().utcoffset(datetime(2000, 1, 1))
     assert offset is not None
     return offset
+def production() -> bool:
+    return env("MOTCUA_ENV").strip().lower() == "production"
+
+
+def allowed_hosts() -> list[str]:
+    hosts = [h.strip() for h in env("MOTCUA_ALLOWED_HOSTS").split(",") if h.strip()]
+    public_host = urlsplit(env("MOTCUA_PUBLIC_URL")).hostname
+    if public_host and public_host not in hosts:
+        hosts.append(public_host)
+    return hosts
+
+
+def csrf_trusted_origins() -> list[str]:
+    origins = [o.strip().rstrip("/") for o in env("MOTCUA_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
+    public = urlsplit(env("MOTCUA_PUBLIC_URL"))
+    if public.scheme and public.netloc:
+        origins.insert(0, f"{public.scheme}://{public.netloc}")
+    return origins
+
+
+_PLACEHOLDER_KEYS = {"change-me", "changeme", "secret", "secret-key", "please-change-me", "motcua"}
+
+
+def production_errors() -> list[str]:
+    """Why the production profile must not start; empty when it may (each reason names its variable)."""
+    errors = []
+    key = env("MOTCUA_SECRET_KEY")
+    if not key:
+        errors.append("MOTCUA_SECRET_KEY is not set")
+    elif key.lower() in _PLACEHOLDER_KEYS or key.startswith("django-insecure") or len(key) < 50 or len(set(key)) < 5:
+        errors.append("MOTCUA_SECRET_KEY is a placeholder or too weak (use 50+ random characters)")
+    if env("MOTCUA_DEBUG") != "0":
+        errors.append("MOTCUA_DEBUG must be 0")
+    for name in ("MOTCUA_SMS_PROVIDER", "MOTCUA_ZALO_PROVIDER"):
+        if env(name).strip() in ("", "simulator"):
+            errors.append(f"{name} is the local simulator")
+    if not env("MOTCUA_EMAIL_URL"):
+        errors.append("MOTCUA_EMAIL_URL is empty (the local e-mail simulator)")
+    hosts = allowed_hosts()
+    if not hosts or any(h == "*" for h in hosts):
+        errors.append("MOTCUA_ALLOWED_HOSTS is empty or a wildcard")
+    return errors
 
 
 def markdown_table() -> str:

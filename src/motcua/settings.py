@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from motcua import config
+
+PRODUCTION = config.production()
+if PRODUCTION and (_problems := config.production_errors()):
+    raise ImproperlyConfigured("production profile refused: " + "; ".join(_problems))
 
 DATA_DIR = config.data_dir()
 SECRET_KEY = config.secret_key()
 DEBUG = config.env("MOTCUA_DEBUG") == "1"
-ALLOWED_HOSTS = [h.strip() for h in config.env("MOTCUA_ALLOWED_HOSTS").split(",") if h.strip()] + ["testserver"]
+# Django's test client uses the host `testserver`; the test runner adds it by itself.
+ALLOWED_HOSTS = config.allowed_hosts() + ([] if PRODUCTION else ["testserver"])
+CSRF_TRUSTED_ORIGINS = config.csrf_trusted_origins()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -24,6 +33,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework.authtoken",
+    "axes",
     "motcua.core",
     "motcua.organizations",
     "motcua.calendar",
@@ -46,6 +57,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -101,11 +115,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = str(DATA_DIR / "static")
 (DATA_DIR / "static").mkdir(exist_ok=True)
+# Production serves the files `motcua serve` collects (hashed names, compressed, cached for ever);
+# development serves them straight from the apps.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = config.env("MOTCUA_MEDIA_DIR") or str(DATA_DIR / "media")
 MEDIA_URL = "media/"
 MAX_UPLOAD_BYTES = int(config.env("MOTCUA_MAX_UPLOAD_MB")) * 1024 * 1024
@@ -118,6 +138,46 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = config.env("MOTCUA_SSL_REDIRECT") == "1" if config.env("MOTCUA_SSL_REDIRECT") else PRODUCTION
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes from the host itself speak plain HTTP
+SECURE_HSTS_SECONDS = int(config.env("MOTCUA_HSTS_SECONDS") or (365 * 24 * 3600 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# The `preload` token only counts on a registrable domain's own answer; on a service's host name it is inert.
+SECURE_HSTS_PRELOAD = PRODUCTION and SECURE_HSTS_SECONDS >= 365 * 24 * 3600
+if config.env("MOTCUA_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + config.env("MOTCUA_PROXY_SSL_HEADER").upper().replace("-", "_"), "https")
+TRUSTED_PROXIES = int(config.env("MOTCUA_TRUSTED_PROXIES"))
+
+# No inline script or style anywhere: a template needing code loads it from a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login lock-out (django-axes) on every password login: back office, admin. The API takes no passwords.
+AUTHENTICATION_BACKENDS = [
+    "motcua.core.auth.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(config.env("MOTCUA_LOGIN_FAILURE_LIMIT"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(config.env("MOTCUA_LOGIN_LOCKOUT_MINUTES")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock-out ends on time, whatever is tried meanwhile
+AXES_LOCKOUT_CALLABLE = "motcua.core.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "motcua.core.auth.client_address"
+AXES_VERBOSE = False
 
 EMAIL_URL = config.env("MOTCUA_EMAIL_URL")
 DEFAULT_FROM_EMAIL = config.env("MOTCUA_EMAIL_FROM")
@@ -137,8 +197,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # No HTTP Basic: it would let anyone guess passwords without a lock-out, at full hashing cost.
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DATETIME_FORMAT": "iso-8601",

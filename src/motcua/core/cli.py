@@ -1,12 +1,13 @@
-"""Project-wide sub-commands: migrate, demo, worker, manage."""
+"""Project-wide sub-commands: migrate, demo, serve, worker, backup, restore, manage."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
-from motcua.cli import CLIError, setup_django
+from motcua.cli import CLIError, print_json, setup_django
 
 # Each context may ship `demo.py` with `load(stdout)`; they run in this order (catalog first).
 DEMO_LOADERS = [
@@ -27,9 +28,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
     p.set_defaults(handler=cmd_demo)
 
+    p = sub.add_parser("serve", help="run the production web server (gunicorn)")
+    p.add_argument("--bind", help="address to listen on (default: MOTCUA_BIND)")
+    p.add_argument("--workers", type=int, help="worker processes (default: MOTCUA_WEB_WORKERS or 2 × cores + 1)")
+    p.set_defaults(handler=cmd_serve)
+
     p = sub.add_parser("worker", help="run background tasks and periodic jobs")
     p.add_argument("--once", action="store_true", help="process what is due, then exit")
     p.set_defaults(handler=cmd_worker)
+
+    p = sub.add_parser("backup", help="back up the database and the document store, with a SHA-256 manifest")
+    p.add_argument("--output", metavar="DIR", help="new folder (default: <data dir>/backups/motcua-<UTC time>)")
+    p.add_argument("--json", action="store_true", help="print the manifest summary as one JSON document")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup into an empty installation (verifies it first)")
+    p.add_argument("folder", metavar="DIR", help="a folder written by `motcua backup`")
+    p.add_argument("--json", action="store_true", help="print the manifest summary as one JSON document")
+    p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("args", nargs=argparse.REMAINDER)
@@ -68,6 +84,41 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workers(args: argparse.Namespace) -> int:
+    from motcua import config
+    from motcua.core import serve
+
+    if args.workers is not None:
+        workers: int = args.workers
+    else:
+        raw = config.env("MOTCUA_WEB_WORKERS").strip()
+        if not raw:
+            return serve.default_workers()
+        try:
+            workers = int(raw)
+        except ValueError:
+            raise CLIError(f"MOTCUA_WEB_WORKERS must be a whole number, not {raw!r}") from None
+    if workers < 1:
+        raise CLIError("the number of web workers must be at least 1")
+    return workers
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from motcua import config
+
+    workers = _workers(args)
+    bind = args.bind or config.env("MOTCUA_BIND")
+    setup_django()
+    from django.conf import settings
+
+    if settings.PRODUCTION and not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        # Hashed, compressed copies for WhiteNoise take a minute to build: a deploy step, not a start-up one.
+        raise CLIError("static files are not collected: run `motcua manage collectstatic --noinput` first", 1)
+    from motcua.core import serve
+
+    return serve.run(bind, workers)
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     setup_django()
     try:
@@ -75,6 +126,57 @@ def cmd_worker(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         raise CLIError("the worker is not available in this build", 1) from exc
     return int(worker.run(once=args.once) or 0)
+
+
+def _summary(folder: Path, manifest: dict[str, object]) -> dict[str, object]:
+    files = manifest["files"]
+    assert isinstance(files, list)
+    return {
+        "folder": str(folder),
+        "database": manifest["database"],
+        "files": len(files),
+        "bytes": sum(entry["size"] for entry in files),
+        "created_at": manifest["created_at"],
+    }
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from motcua import config
+    from motcua.core import backup
+
+    setup_django()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = Path(args.output) if args.output else config.data_dir() / "backups" / f"motcua-{stamp}"
+    try:
+        summary = _summary(folder, backup.backup(folder.resolve()))
+    except (backup.BackupError, OSError) as exc:
+        raise CLIError(f"backup: {exc}", 1) from exc
+    if args.json:
+        print_json(summary)
+    print(f"motcua: backup written to {folder} ({summary['files']} files, {summary['bytes']} bytes)", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from motcua.core import backup
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise CLIError(f"restore: {folder} is not a folder")
+    setup_django(migrate=False)  # the target must stay empty until the backup is in
+    try:
+        summary = _summary(folder, backup.restore(folder.resolve()))
+    except (backup.BackupError, OSError) as exc:
+        raise CLIError(f"restore: {exc}", 1) from exc
+    if args.json:
+        print_json(summary)
+    print(
+        f"motcua: restored {folder} (made {summary['created_at']}); check it with `motcua audit verify`",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
