@@ -105,7 +105,10 @@ def walk_to_result(clients: list[Client], code: str, max_moves: int = 40) -> lis
             command = choices[0]
             page = post(c, code, command)
             assert messages_in(page, "success") and not messages_in(page, "error"), (
-                code, command, messages_in(page, "error"))
+                code,
+                command,
+                messages_in(page, "error"),
+            )
             taken.append((i, command))
             moved = True
             break
