@@ -82,52 +82,35 @@ class Person:
     email: str = ""
 
 
-# Invented people (family name first, 12-digit citizen ID numbers with Khánh Hòa's prefix 056).
+# Invented people: family name first; 12-digit citizen ID numbers (056 = Khánh Hòa, then the
+# sex/century digit and the year of birth); mobile numbers; streets of the province's wards.
+PEOPLE_TABLE = """
+Nguyễn Văn An | 056089001234 | 0905123456 | 12 Trần Phú, phường Nha Trang | an.nv@example.vn
+Trần Thị Bích Ngọc | 056192004567 | 0914234567 | 45 Yersin, phường Nha Trang
+Lê Hoàng Phúc | 056095007788 | 0935345678 | 8 Lê Thánh Tôn, phường Nha Trang
+Phạm Thị Thu Hà | 056188002345 | 0988456789 | 101 Thống Nhất, phường Nha Trang | thuha.pt@example.vn
+Hoàng Minh Tuấn | 056090003456 | 0903567890 | 27 Nguyễn Thiện Thuật, phường Nha Trang
+Võ Thị Kim Oanh | 056186005678 | 0977678901 | 3 Phan Chu Trinh, phường Nha Trang
+Đặng Quốc Bảo | 056097006789 | 0966789012 | 56 Hùng Vương, phường Nha Trang
+Bùi Thị Mỹ Linh | 056199008901 | 0945890123 | 14 Nguyễn Chánh, phường Bắc Nha Trang
+Huỳnh Văn Lợi | 056078009012 | 0918901234 | 72 Lê Hồng Phong, phường Nam Nha Trang
+Ngô Thị Hồng Nhung | 056191001357 | 0936012345 | 19 Hoàng Văn Thụ, phường Nha Trang | nhung.nth@example.vn
+Dương Văn Hải | 056084002468 | 0909135790 | 35 Đường 2 Tháng 4, phường Bắc Nha Trang
+Lý Thị Thanh Tâm | 056193003579 | 0983246801 | 6 Nguyễn Trãi, phường Nha Trang
+Trương Công Danh | 056087004680 | 0912357913 | 88 Lê Duẩn, phường Cam Ranh
+Phan Thị Diễm My | 056196005791 | 0967468024 | 23 Ngô Gia Tự, phường Tây Nha Trang
+Đỗ Văn Thành | 056082006802 | 0905579135 | 41 Trần Quang Khải, phường Nha Trang
+Mai Thị Lan Anh | 056194007913 | 0938680246 | 9 Quang Trung, phường Nha Trang | lananh.mt@example.vn
+Nguyễn Thị Ngọc Hân | 056197008024 | 0976791357 | 60 Tô Hiến Thành, phường Nha Trang
+Cao Văn Khải | 056080009135 | 0919802468 | 17 Phan Bội Châu, phường Nha Trang
+Lê Thị Phương Thảo | 056195000246 | 0944913579 | 5 Hàn Thuyên, phường Nha Trang
+Trần Minh Nhật | 056099001470 | 0908024680 | 30 Nguyễn Bỉnh Khiêm, phường Nha Trang
+"""
 PEOPLE = [
-    Person(
-        "Nguyễn Văn An",
-        "056089001234",
-        "0905123456",
-        "12 Trần Phú, phường Nha Trang, tỉnh Khánh Hòa",
-        "an.nv@example.vn",
-    ),
-    Person("Trần Thị Bích Ngọc", "056192004567", "0914234567", "45 Yersin, phường Nha Trang, tỉnh Khánh Hòa"),
-    Person("Lê Hoàng Phúc", "056095007788", "0935345678", "8 Lê Thánh Tôn, phường Nha Trang, tỉnh Khánh Hòa"),
-    Person(
-        "Phạm Thị Thu Hà",
-        "056188002345",
-        "0988456789",
-        "101 Thống Nhất, phường Nha Trang, tỉnh Khánh Hòa",
-        "thuha.pt@example.vn",
-    ),
-    Person("Hoàng Minh Tuấn", "056090003456", "0903567890", "27 Nguyễn Thiện Thuật, phường Nha Trang, tỉnh Khánh Hòa"),
-    Person("Võ Thị Kim Oanh", "056186005678", "0977678901", "3 Phan Chu Trinh, phường Nha Trang, tỉnh Khánh Hòa"),
-    Person("Đặng Quốc Bảo", "056097006789", "0966789012", "56 Hùng Vương, phường Nha Trang, tỉnh Khánh Hòa"),
-    Person("Bùi Thị Mỹ Linh", "056199008901", "0945890123", "14 Nguyễn Chánh, phường Bắc Nha Trang, tỉnh Khánh Hòa"),
-    Person("Huỳnh Văn Lợi", "056078009012", "0918901234", "72 Lê Hồng Phong, phường Nam Nha Trang, tỉnh Khánh Hòa"),
-    Person(
-        "Ngô Thị Hồng Nhung",
-        "056191001357",
-        "0936012345",
-        "19 Hoàng Văn Thụ, phường Nha Trang, tỉnh Khánh Hòa",
-        "nhung.nth@example.vn",
-    ),
-    Person("Dương Văn Hải", "056084002468", "0909135790", "35 Đường 2 Tháng 4, phường Bắc Nha Trang, tỉnh Khánh Hòa"),
-    Person("Lý Thị Thanh Tâm", "056193003579", "0983246801", "6 Nguyễn Trãi, phường Nha Trang, tỉnh Khánh Hòa"),
-    Person("Trương Công Danh", "056087004680", "0912357913", "88 Lê Duẩn, phường Cam Ranh, tỉnh Khánh Hòa"),
-    Person("Phan Thị Diễm My", "056196005791", "0967468024", "23 Ngô Gia Tự, phường Tây Nha Trang, tỉnh Khánh Hòa"),
-    Person("Đỗ Văn Thành", "056082006802", "0905579135", "41 Trần Quang Khải, phường Nha Trang, tỉnh Khánh Hòa"),
-    Person(
-        "Mai Thị Lan Anh",
-        "056194007913",
-        "0938680246",
-        "9 Quang Trung, phường Nha Trang, tỉnh Khánh Hòa",
-        "lananh.mt@example.vn",
-    ),
-    Person("Nguyễn Thị Ngọc Hân", "056197008024", "0976791357", "60 Tô Hiến Thành, phường Nha Trang, tỉnh Khánh Hòa"),
-    Person("Cao Văn Khải", "056080009135", "0919802468", "17 Phan Bội Châu, phường Nha Trang, tỉnh Khánh Hòa"),
-    Person("Lê Thị Phương Thảo", "056195000246", "0944913579", "5 Hàn Thuyên, phường Nha Trang, tỉnh Khánh Hòa"),
-    Person("Trần Minh Nhật", "056099001470", "0908024680", "30 Nguyễn Bỉnh Khiêm, phường Nha Trang, tỉnh Khánh Hòa"),
+    Person(name, id_number, phone, f"{street}, tỉnh Khánh Hòa", *email)
+    for name, id_number, phone, street, *email in (
+        [cell.strip() for cell in line.split("|")] for line in PEOPLE_TABLE.strip().splitlines()
+    )
 ]
 
 
