@@ -1,11 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.backoffice import views
+from motcua.backoffice import alerts, views, worklist
 
 app_name = "backoffice"
 urlpatterns = [
-    path("", views.worklist, name="worklist"),
+    path("", worklist.worklist, name="worklist"),
     path("home/", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="backoffice:login"), name="logout"),
@@ -20,4 +20,8 @@ urlpatterns += [
     path("intake/", views.intake, name="intake"),
     path("intake/checklist/", views.intake_checklist, name="intake_checklist"),
     path("d/<str:code>/act/<slug:action>/", views.act, name="act"),
+]
+urlpatterns += [
+    path("alerts/", alerts.alert_list, name="alerts"),
+    path("alerts/read/", alerts.mark_read, name="alerts_read"),
 ]

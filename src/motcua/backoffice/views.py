@@ -4,15 +4,14 @@ services (`actions`), and render templates; no business rule lives here."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,15 +28,12 @@ from motcua.catalog.models import Procedure
 from motcua.core.text import fold
 from motcua.documents.models import Document
 from motcua.dossiers import services
-from motcua.dossiers.models import Status
 from motcua.dossiers.services import ACTION_LABELS, DossierError
 from motcua.notifications.models import OutboxMessage
 from motcua.organizations import access
 from motcua.organizations.models import Role, Unit
 
 LOGIN = "backoffice:login"
-OPEN_STATUSES = [Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.AWAITING_FEE, Status.SUBMITTED]
-DUE_SOON = timedelta(days=2)
 MESSAGE_LABELS = {
     "receipt": _lazy("Tiếp nhận, hẹn trả"),
     "supplement_request": _lazy("Yêu cầu bổ sung"),
@@ -67,83 +63,6 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _mine(user: Any) -> Q:
-    """Dossiers on the official's desk: an open step assigned to them, or they are the main handler."""
-    return Q(handled_by_id=user.pk) | Q(step_runs__assignee_id=user.pk, step_runs__finished_at__isnull=True)
-
-
-@staff_required
-def worklist(request: HttpRequest) -> HttpResponse:
-    """The official's worklist: open dossiers in scope, overdue and due-soon first, with filters."""
-    now = timezone.now()
-    base = scoping.dossiers_for(request.user)
-    qs = base
-    status = request.GET.get("status", "open")
-    if status == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
-    elif status in Status.values:
-        qs = qs.filter(status=status)
-    if request.GET.get("mine"):
-        qs = qs.filter(_mine(request.user)).distinct()
-    procedure = request.GET.get("procedure", "")
-    if procedure:
-        qs = qs.filter(procedure__code=procedure)
-    due_before = _date(request.GET.get("due_before"))
-    if due_before:
-        qs = qs.filter(due_at__date__lte=due_before)
-    q = request.GET.get("q", "").strip()
-    if q:
-        folded = fold(q)
-        qs = qs.filter(Q(code__icontains=q) | Q(applicant_id_number=q) | Q(procedure__name_folded__contains=folded))
-    due = request.GET.get("due", "")
-    open_base = base.filter(status__in=OPEN_STATUSES)
-    if due == "overdue":
-        qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now)
-    elif due == "soon":
-        qs = qs.filter(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lt=now + DUE_SOON)
-    qs = qs.order_by("due_at", "received_at")
-    counts = {
-        "open": open_base.count(),
-        "overdue": open_base.filter(due_at__lt=now).count(),
-        "soon": open_base.filter(due_at__gte=now, due_at__lt=now + DUE_SOON).count(),
-        "mine": open_base.filter(_mine(request.user)).distinct().count(),
-    }
-    by_status = dict(base.values_list("status").annotate(n=Count("id")))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "d": d,
-            "overdue": d.status in OPEN_STATUSES and d.due_at is not None and d.due_at < now,
-            "soon": d.status in OPEN_STATUSES and d.due_at is not None and now <= d.due_at < now + DUE_SOON,
-        }
-        for d in page
-    ]
-    procedures = Procedure.objects.filter(id__in=base.values("procedure_id")).order_by("name")
-    return render(
-        request,
-        "backoffice/worklist.html",
-        {
-            "nav": "worklist",
-            "rows": rows,
-            "page": page,
-            "counts": counts,
-            "statuses": [(value, label, by_status.get(value, 0)) for value, label in Status.choices],
-            "procedures": procedures,
-            "units": access.visible_units(request.user).order_by("code")[:200],
-            "month_start": timezone.localdate().replace(day=1).isoformat(),
-            "today": timezone.localdate().isoformat(),
-            "filters": {
-                "status": status,
-                "procedure": procedure,
-                "due_before": request.GET.get("due_before", ""),
-                "q": q,
-                "due": due,
-                "mine": bool(request.GET.get("mine")),
-            },
-        },
-    )
 
 
 def explain_due(dossier: Any, events: list[Any]) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,9 +25,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("migrate", help="create or migrate the database")
     p.set_defaults(handler=cmd_migrate)
 
-    p = sub.add_parser("demo", help="migrate, load the sample catalogue and history, serve on 127.0.0.1:8000")
+    p = sub.add_parser(
+        "demo",
+        help="migrate, load the sample catalogue and history, serve on 127.0.0.1:8000 with a background worker",
+        description="Migrate, load the demo data, then serve it. While serving, a `motcua worker` child process "
+        "delivers notifications (e-mail, SMS, Zalo to the local simulators) and raises deadline warnings; it is "
+        "stopped when the server exits (Ctrl-C).",
+    )
     p.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
     p.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
+    p.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="serve without starting the background worker `motcua worker` (run it yourself to send notifications)",
+    )
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("serve", help="run the production web server (gunicorn)")
@@ -79,8 +92,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     from django.core.management import call_command
 
+    worker = None if args.no_worker else start_worker()
     print(f"motcua: serving the demo on http://{args.addr}/", file=sys.stderr)
-    call_command("runserver", args.addr, use_reloader=False)
+    # A SIGTERM to the demo must stop the worker too: turn it into an orderly exit through `finally`.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    try:
+        call_command("runserver", args.addr, use_reloader=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if worker is not None:
+            stop_worker(worker)
     return 0
 
 
@@ -117,6 +139,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from motcua.core import serve
 
     return serve.run(bind, workers)
+WORKER_COMMAND = [sys.executable, "-m", "motcua", "worker"]
+
+
+def start_worker(command: list[str] | None = None) -> subprocess.Popen[bytes]:
+    """Start `motcua worker` as a child (same settings and database through the inherited environment)."""
+    proc = subprocess.Popen(command or WORKER_COMMAND)
+    print(f"motcua: background worker started (pid {proc.pid}): notifications and deadline warnings", file=sys.stderr)
+    return proc
+
+
+def stop_worker(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> int:
+    """Ask the worker to finish its batch and exit (SIGTERM), kill it if it does not; its exit code."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return int(proc.returncode)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

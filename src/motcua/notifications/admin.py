@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from motcua.notifications.models import MessageTemplate, OutboxMessage, SimulatedDelivery
+from motcua.notifications.models import MessageTemplate, OutboxMessage, SimulatedDelivery, StaffAlert
 
 
 @admin.register(MessageTemplate)
@@ -31,3 +31,16 @@ class SimulatedDeliveryAdmin(admin.ModelAdmin[SimulatedDelivery]):
     list_display = ["channel", "recipient", "subject", "requests", "delivered_at"]
     list_filter = ["channel"]
     search_fields = ["recipient", "idempotency_key", "body"]
+
+
+@admin.register(StaffAlert)
+class StaffAlertAdmin(admin.ModelAdmin[StaffAlert]):
+    """Deadline alerts to officials: evidence of who was told what and when (read-only)."""
+
+    list_display = ["recipient", "dossier", "level", "topic", "due_at", "created_at", "read_at"]
+    list_filter = ["level", "topic"]
+    search_fields = ["key", "recipient__username", "dossier__code"]
+    readonly_fields = [f.name for f in StaffAlert._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,7 +1,8 @@
-"""The transactional outbox: every citizen-facing message is a row written with the event that causes it."""
+"""The transactional outbox (every citizen-facing message is a row written with the event that causes it) and in-app notices to officials."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -98,3 +99,42 @@ class SimulatedDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}"
+
+
+class AlertLevel(models.TextChoices):
+    WARNING = "warning", _("Sắp đến hạn")
+    BREACH = "breach", _("Quá hạn")
+
+
+class StaffAlert(models.Model):
+    """An in-app notice to one official: a dossier duty is about to fall due or is overdue.
+
+    Written by the periodic dossier job (`dossiers.alerts`); `key` (duty, level, official) makes
+    a second run of the job add nothing. Shown on the back office's "Thông báo" page.
+    """
+
+    key = models.CharField(_("khóa"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="staff_alerts"
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="staff_alerts"
+    )
+    level = models.CharField(_("mức"), max_length=10, choices=AlertLevel.choices)
+    # The duty kind (`dossiers.models.DutyKind` value) the alert is about.
+    topic = models.CharField(_("nội dung"), max_length=30)
+    due_at = models.DateTimeField(_("hạn"), null=True, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"))
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo cho cán bộ")
+        verbose_name_plural = _("thông báo cho cán bộ")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="staff_alert_unread")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__in=AlertLevel.values), name="staff_alert_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.level} {self.dossier_id} {self.topic}"

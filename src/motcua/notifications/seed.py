@@ -12,6 +12,7 @@ from django.apps import apps
 SEED_MIGRATIONS = [
     "motcua.notifications.migrations.0003_seed_message_templates",
     "motcua.notifications.migrations.0004_service_template_codes",
+    "motcua.notifications.migrations.0006_duty_alert_templates",
 ]
 
 

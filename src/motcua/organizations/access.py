@@ -185,3 +185,26 @@ def has_staff_role(user: Any, *roles: str) -> bool:
     """Does the user hold any of `roles` (any role if none given) anywhere?"""
     wanted = set(roles) or set(Role.values)
     return _is_superuser(user) or any(m.role in wanted for m in _memberships(user))
+
+
+def holders(unit: Unit, *roles: str) -> list[Any]:
+    """The active officials who hold one of `roles` over `unit`, from the nearest unit up that has any.
+
+    A membership applies to its unit and everything below, so the commune's own staff answer for
+    its police post; the walk stops at the first unit (itself, then its ancestors) with a holder,
+    so province-level staff are not told about every commune. Ordered by username.
+    """
+    seen: set[int] = set()
+    current: int | None = unit.pk
+    while current is not None and current not in seen:
+        seen.add(current)
+        found = (
+            Membership.objects.filter(unit_id=current, role__in=roles, active=True, user__is_active=True)
+            .select_related("user")
+            .order_by("user__username")
+        )
+        users = list({m.user_id: m.user for m in found}.values())
+        if users:
+            return users
+        current = Unit.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+    return []

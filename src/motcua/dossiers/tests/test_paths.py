@@ -557,20 +557,3 @@ def test_dossier_stays_pinned_to_its_process_version(world: Any) -> None:
     with pytest.raises(s.DossierError) as err:
         s.finish_dossier(world.leader, later, now=at(2026, 3, 2, 15))
     assert err.value.code == "steps_missing" and "Ký" in str(err.value.messages[0])
-
-
-def test_demo_loader_is_idempotent(world: Any) -> None:
-    import io
-
-    from motcua.dossiers import demo
-    from motcua.dossiers.audit import verify
-
-    f.procedure()
-    out = io.StringIO()
-    demo.load(out)
-    demo.load(out)
-    assert Dossier.objects.filter(idempotency_key__startswith="demo-live-").count() == 12
-    assert {"received", "processing", "supplement", "awaiting_fee", "finished", "stopped"} <= set(
-        Dossier.objects.values_list("status", flat=True)
-    )
-    assert verify().ok
