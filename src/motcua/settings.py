@@ -63,6 +63,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # `{{ user|display_name }}` everywhere: officials' names in Vietnamese order.
+            "builtins": ["motcua.organizations.templatetags.names"],
         },
     },
 ]
