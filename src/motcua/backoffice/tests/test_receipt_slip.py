@@ -75,11 +75,7 @@ def slip(procedure: Procedure, channel: str = "direct", **kw: Any) -> bytes:
         },
     }
     f.event(d, "received", f.vn(2026, 11, 24, 9, 15), payload, actor=clerk)
-    data = pdf.render("receipt", d, issued_at=f.vn(2026, 11, 24, 9, 20))
-    import os
-    if os.environ.get("SLIP_OUT"):
-        Path(os.environ["SLIP_OUT"]).write_bytes(data)
-    return data
+    return pdf.render("receipt", d, issued_at=f.vn(2026, 11, 24, 9, 20))
 
 
 def test_longest_demo_procedure_fits_one_a5_page(catalogue: dict[str, Procedure]) -> None:
