@@ -12,14 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 
+def full_name(last_name: str | None, first_name: str | None, fallback: str = "") -> str:
+    """'Nguyễn Thị Tiếp' + 'Nhận' → 'Nguyễn Thị Tiếp Nhận'; `fallback` when both are empty (for query values)."""
+    parts = [p.strip() for p in (last_name or "", first_name or "") if p and p.strip()]
+    return " ".join(parts) or fallback
+
+
 def display_name(user: Any) -> str:
     """Family (and middle) names, then the given name; the username when both are empty; '' for None."""
     if user is None:
         return ""
-    family = (getattr(user, "last_name", "") or "").strip()
-    given = (getattr(user, "first_name", "") or "").strip()
-    full = " ".join(part for part in (family, given) if part)
-    if full:
-        return full
     get_username = getattr(user, "get_username", None)
-    return str(get_username()) if callable(get_username) else str(user)
+    username = str(get_username()) if callable(get_username) else str(user)
+    return full_name(getattr(user, "last_name", ""), getattr(user, "first_name", ""), username)

@@ -52,3 +52,11 @@ def test_officials_api_full_name(db: None) -> None:
     rows = c.get("/api/v1/officials/").json()
     rows = rows.get("results", rows) if isinstance(rows, dict) else rows
     assert [r["full_name"] for r in rows] == ["Nguyễn Thị Tiếp Nhận"]
+
+
+def test_full_name_from_query_values() -> None:
+    from motcua.organizations.names import full_name
+
+    assert full_name("Nguyễn Thị Tiếp", "Nhận", "clerk") == "Nguyễn Thị Tiếp Nhận"
+    assert full_name("", " ", "clerk") == "clerk"
+    assert full_name(None, "Lan") == "Lan"
