@@ -270,7 +270,11 @@ def render(kind: str, dossier: Any, *, extra: dict[str, Any] | None = None, issu
         original_appointment = _parse_dt(payload.get("previous_appointment_at")) or appointment_before(
             dossier, payload.get("_seq")
         )
-    appointment = dossier.appointment_at if kind == "receipt" else (new_appointment if kind == "apology" else None)
+    if kind == "receipt":
+        # A reprint shows what was agreed at the counter: the appointment of the receipt event.
+        appointment = _parse_dt(payload.get("appointment_at") or payload.get("due_at")) or dossier.appointment_at
+    else:
+        appointment = new_appointment if kind == "apology" else None
     if kind == "apology" and appointment is None:
         appointment = dossier.appointment_at
     if kind == "receipt":
@@ -296,7 +300,7 @@ def render(kind: str, dossier: Any, *, extra: dict[str, Any] | None = None, issu
         "reason": payload.get("reason", ""),
         "items": payload.get("items") or [],
         "received": local(dossier.received_at),
-        "appointment": local(dossier.appointment_at),
+        "appointment": local(appointment if kind == "receipt" else dossier.appointment_at),
         "original_appointment": local(original_appointment or dossier.appointment_at),
         "new_appointment": local(new_appointment),
         "components": components(dossier, payload) if kind == "receipt" else [],

@@ -18,7 +18,7 @@ from motcua.dossiers.tests import factories as f
 from motcua.dossiers.tests.factories import at
 from motcua.organizations.models import Role
 
-ORIGINAL = "Thời gian hẹn trả kết quả: 17:00 ngày 09/03/2026"
+ORIGINAL = "Thời gian hẹn trả kết quả: 17 giờ 00 phút, ngày 09/03/2026"
 NEW = "Thời gian hẹn trả kết quả mới: 17 giờ 00 phút, ngày 12/03/2026"
 
 
@@ -61,7 +61,7 @@ def test_letter_shows_original_and_new_appointment(people: dict[str, Any]) -> No
     text = text_of(pdf.render("apology", d, issued_at=at(2026, 3, 5, 10, 30)))
     assert ORIGINAL in text
     assert NEW in text
-    assert "Thời gian hẹn trả kết quả: 17:00 ngày 12/03/2026" not in text
+    assert "Thời gian hẹn trả kết quả: 17 giờ 00 phút, ngày 12/03/2026" not in text
     assert "Võ Văn Lãnh Đạo" in text  # the signing leader, family name first
 
 
@@ -87,7 +87,7 @@ def test_previous_appointment_in_the_payload_wins(db: None) -> None:
         },
     )
     text = text_of(pdf.render("apology", d, issued_at=bf.vn(2026, 11, 26, 10, 0)))
-    assert "Thời gian hẹn trả kết quả: 11:00 ngày 28/11/2026" in text
+    assert "Thời gian hẹn trả kết quả: 11 giờ 00 phút, ngày 28/11/2026" in text
     assert "Thời gian hẹn trả kết quả mới: 17 giờ 00 phút, ngày 02/12/2026" in text
 
 
@@ -104,5 +104,11 @@ def test_original_appointment_derived_from_the_ledger(db: None) -> None:
         {"reason": "Chờ xác minh", "new_appointment_at": "2026-12-02T17:00:00+07:00"},
     )
     text = text_of(pdf.render("apology", d, issued_at=bf.vn(2026, 11, 26, 10, 0)))
-    assert "Thời gian hẹn trả kết quả: 17:00 ngày 30/11/2026" in text
+    assert "Thời gian hẹn trả kết quả: 17 giờ 00 phút, ngày 30/11/2026" in text
     assert "ngày 02/12/2026" in text
+
+
+def test_reprinted_receipt_keeps_the_appointment_given_at_the_counter(people: dict[str, Any]) -> None:
+    d = rescheduled(people)
+    text = text_of(pdf.render("receipt", d, issued_at=at(2026, 3, 6, 9)))
+    assert "Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 09/03/2026" in text
