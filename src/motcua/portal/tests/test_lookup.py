@@ -209,3 +209,11 @@ def test_page_errors(dossier: Dossier) -> None:
     blocked = c.post("/tra-cuu/", {"ma": dossier.code, "sdt": PHONE}, REMOTE_ADDR="10.0.0.4")
     assert blocked.status_code == 429 and "Tra cứu sai quá nhiều lần" in blocked.content.decode()
     assert int(blocked["Retry-After"]) > 0
+
+
+def test_page_form_works_with_csrf_checks(dossier: Dossier) -> None:
+    c = Client(enforce_csrf_checks=True)
+    page = c.get("/tra-cuu/", {"ma": dossier.code})
+    token = page.cookies["csrftoken"].value
+    r = c.post("/tra-cuu/", {"ma": dossier.code, "sdt": PHONE, "csrfmiddlewaretoken": token}, REMOTE_ADDR="10.0.0.5")
+    assert r.status_code == 200 and "Đang xử lý" in r.content.decode()
