@@ -49,7 +49,8 @@ def lookup_page(request: HttpRequest) -> HttpResponse:
             context["field_errors"] = answer.errors
     response = render(request, "portal/lookup.html", context, status=status)
     response["Cache-Control"] = "no-store"  # a shared kiosk must not keep someone's result
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" and the CSRF check fails.
+    response["Referrer-Policy"] = "same-origin"
     if request.method == "POST" and status == 429:
         response["Retry-After"] = str(lookup.limiter.retry_after(lookup.client_address(request)))
     return response
