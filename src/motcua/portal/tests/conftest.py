@@ -12,7 +12,3 @@ def clean_limits() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
-
-
-# Headless Chromium for the page tests (Debian's binary, shared with the back-office tests).
-from motcua.backoffice.tests.conftest import browser  # noqa: E402, F401

@@ -1,4 +1,8 @@
-"""The /tra-cuu/ page on a phone (390×844): the QR link pre-fills the code, the result fits the width."""
+"""The /tra-cuu/ page on a phone (390×844): the QR link pre-fills the code, the result fits the width.
+
+Kept beside the back-office browser tests because the session-wide Chromium fixture lives in this
+package's conftest (a second session fixture would start a second Playwright in the same loop).
+"""
 
 from __future__ import annotations
 
