@@ -86,10 +86,17 @@ def build_parser() -> Parser:
     return parser
 
 
+def nfc_args(argv: Sequence[str]) -> list[str]:
+    """Arguments in NFC, like every other edge: a unit name or file name typed on macOS arrives as NFD."""
+    import unicodedata
+
+    return [unicodedata.normalize("NFC", a) for a in argv]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args = parser.parse_args(nfc_args(sys.argv[1:] if argv is None else argv))
         handler: Handler = args.handler
         result = handler(args)
         return int(result or 0)

@@ -64,6 +64,18 @@ SETTINGS: dict[str, Setting] = {
         Setting("MOTCUA_OUTBOX_BACKOFF_SECONDS", "30", "First retry delay of a failed delivery; doubles each attempt."),
         Setting("MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS", "21600", "Longest retry delay of a failed delivery."),
         Setting(
+            "MOTCUA_PUBLIC_URL",
+            "http://127.0.0.1:8000",
+            "Public address of the site, without a trailing slash; the receipt's QR code links to "
+            "`<this>/tra-cuu/?ma=CODE`.",
+        ),
+        Setting(
+            "MOTCUA_LOOKUP_MAX_FAILURES",
+            "10",
+            "Failed public look-ups allowed from one client address per window; one more answers 429.",
+        ),
+        Setting("MOTCUA_LOOKUP_WINDOW_SECONDS", "600", "Length of the public look-up failure window, in seconds."),
+        Setting(
             "MOTCUA_OUTBOX_LEASE_SECONDS",
             "120",
             "How long a worker holds a claimed message before another may retry it.",
@@ -137,6 +149,20 @@ def secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def public_url() -> str:
+    """The site's public address (no trailing slash), for links printed on paper (QR codes)."""
+    return env("MOTCUA_PUBLIC_URL").rstrip("/")
+
+
+def env_int(name: str) -> int:
+    """An integer setting; a malformed value is a clear configuration error, not a traceback later."""
+    raw = env(name)
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+
+
 def database_url() -> str:
     return env("MOTCUA_DATABASE_URL") or f"sqlite:///{data_dir() / 'motcua.sqlite3'}"
 
@@ -165,6 +191,8 @@ def utc_offset() -> timedelta:
     offset = time_zone().utcoffset(datetime(2000, 1, 1))
     assert offset is not None
     return offset
+
+
 def production() -> bool:
     return env("MOTCUA_ENV").strip().lower() == "production"
 

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "motcua.core.middleware.NFCMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -77,6 +78,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # `{{ user|display_name }}` everywhere: officials' names in Vietnamese order.
+            "builtins": ["motcua.organizations.templatetags.names"],
         },
     },
 ]
@@ -202,6 +205,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every text field reaches the views in NFC, whatever parsers a view lists (core.parsers).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "motcua.core.parsers.NFCContentNegotiation",
     "DATETIME_FORMAT": "iso-8601",
 }
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from motcua.core import views as core_views
+from motcua.portal import views as portal_views
 
 api_patterns = [
     path("", include("motcua.organizations.api.urls")),
@@ -10,6 +11,7 @@ api_patterns = [
     path("", include("motcua.catalog.api.urls")),
     path("", include("motcua.dossiers.api.urls")),
     path("", include("motcua.analytics.api.urls")),
+    path("", include("motcua.portal.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +26,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("portal/", include("motcua.portal.urls")),
+    path("tra-cuu/", portal_views.lookup_page, name="lookup"),  # contracts §8.1: the receipt's QR link
     path("backoffice/", include("motcua.backoffice.urls")),
     path("analytics/", include("motcua.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -25,6 +25,7 @@ from django.utils import timezone
 from motcua.analytics.bulkload import SecondaryIndexes
 from motcua.analytics.rollup import Deltas, add_dossier, add_from_dossiers, apply_deltas
 from motcua.analytics.rules import ALL_STATUSES, CHANNELS, ENDED_STATUSES, DossierFacts
+from motcua.core.text import nfc, nfc_deep
 from motcua.dossiers.audit import canonical_payload
 from motcua.dossiers.chain import GENESIS
 from motcua.dossiers.clock import iso, regime_at_receipt
@@ -171,6 +172,12 @@ class Validator:
             raise ValueError(f"malformed JSON: {exc.msg} (column {exc.colno})") from None
         if not isinstance(src, dict):
             raise ValueError("a line must be a JSON object")
+        if not canonical.isascii():
+            # NFC at the edge: the canonical bytes hold every decoded string (escapes resolved), so
+            # an ASCII line, the common case, costs one scan; others are normalised when needed.
+            decoded = canonical.decode()
+            if nfc(decoded) != decoded:
+                src, canonical = canonical_payload(json.dumps(nfc_deep(src), ensure_ascii=False))
         code = src.get("code")
         if not isinstance(code, str) or not code.strip() or len(code) > 64:
             raise ValueError("code must be a non-empty string of at most 64 characters")

@@ -10,6 +10,7 @@ from django.db.models import Count
 from motcua.analytics.queries import cell_q, describe, dossiers
 from motcua.analytics.report import Scope, flag_counts_by_group, resolution_report
 from motcua.analytics.rules import kl91_official_flagged, kl91_unit_flags, rate
+from motcua.organizations.names import full_name
 
 
 def kl91(
@@ -53,14 +54,15 @@ def kl91(
         units.append(item)
     qs = dossiers("received", start, end, scope).filter(handled_by__isnull=False)
     late_q = cell_q("late_or_overdue", start, end)
-    stats = qs.values("handled_by_id", "handled_by__username").annotate(
-        handled=Count("id"), late=Count("id", filter=late_q)
-    )
+    stats = qs.values(
+        "handled_by_id", "handled_by__username", "handled_by__first_name", "handled_by__last_name"
+    ).annotate(handled=Count("id"), late=Count("id", filter=late_q))
     officials = []
     for s in stats.order_by("handled_by__username"):
         flagged = kl91_official_flagged(s["late"], s["handled"], official_threshold)
         item = {
             "official": s["handled_by__username"],
+            "name": full_name(s["handled_by__last_name"], s["handled_by__first_name"], s["handled_by__username"]),
             "handled": s["handled"],
             "late": s["late"],
             "late_rate": rate(s["late"], s["handled"]),

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from motcua.catalog import wording
 from motcua.catalog.models import Procedure
 
 ALLOWED_UPLOADS = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
@@ -59,10 +60,13 @@ class IntakeForm(forms.Form):
         return proc
 
     def components(
-        self, data: Any, files: Any, reused: set[str] | None = None
+        self, data: Any, files: Any, reused: set[str] | None = None, channel: str = "direct"
     ) -> tuple[list[dict[str, Any]], list[str]]:
         """The checklist as ticked at the counter, with uploads; errors for missing mandatory items and
-        for components the catalogue says must be digitised but have neither a scan nor a reused copy."""
+        for components the catalogue says must be digitised but have neither a scan nor a reused copy.
+
+        "Mandatory" is for the filing channel: a form published for online filing only is not
+        required at the counter (`catalog.wording.required_for`)."""
         proc: Procedure = self.cleaned_data["procedure"]
         reused = reused or set()
         rows, errors = [], []
@@ -76,7 +80,7 @@ class IntakeForm(forms.Form):
                     errors.extend(exc.messages)
                 ticked = True
             code = str((c.extra or {}).get("code") or c.order)
-            if c.mandatory and c.kind != "present" and not ticked:
+            if wording.required_for(c, channel) and c.kind != "present" and not ticked:
                 errors.append(f"Thiếu thành phần bắt buộc: {c.name[:80]}")
             elif ticked and c.digitisation_required and upload is None and code not in reused:
                 errors.append(f"Thành phần phải số hóa, cần tải bản quét: {c.name[:80]}")

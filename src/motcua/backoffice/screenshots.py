@@ -53,11 +53,11 @@ def _data() -> dict[str, Any]:
     f.process(proc, u["a"])
     f.procedure("1.000894", "Đăng ký kết hôn")
     clerk, specialist, leader = people["clerk"], people["specialist"], people["leader"]
-    for user, (first, last) in zip(
+    for user, (family, given) in zip(
         (clerk, specialist, leader), [("Trần Thị", "Lan"), ("Lê Văn", "Minh"), ("Nguyễn Văn", "Hải")], strict=True
     ):
-        # Django's get_full_name() is "first last": Vietnamese order puts the family name first.
-        user.first_name, user.last_name = first, last
+        # Family and middle names in last_name, the given name in first_name (organizations.names).
+        user.first_name, user.last_name = given, family
         user.save()
     now = timezone.now()
     names = [

@@ -32,6 +32,7 @@ from motcua.dossiers.services import ACTION_LABELS, DossierError
 from motcua.notifications.models import OutboxMessage
 from motcua.organizations import access
 from motcua.organizations.models import Role, Unit
+from motcua.organizations.names import display_name
 
 LOGIN = "backoffice:login"
 MESSAGE_LABELS = {
@@ -109,7 +110,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "e": e,
             "label": capfirst(str(ACTION_LABELS.get(e.type, EVENT_LABELS.get(e.type, e.type)))),
-            "who": (e.actor.get_full_name() or e.actor.get_username()) if e.actor else (e.actor_label or _("Hệ thống")),
+            "who": display_name(e.actor) if e.actor else (e.actor_label or _("Hệ thống")),
         }
         for e in events
     ]

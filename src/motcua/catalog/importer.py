@@ -32,6 +32,7 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.process import sync_process
 from motcua.catalog.spec import Catalog, CatalogError, GroupSpec, ProcedureSpec, UnitSpec, validate
+from motcua.core.text import nfc_deep
 from motcua.organizations.models import Unit
 
 SECTION_NAMES = ("units", "fields", "procedures", "linked_groups")
@@ -113,8 +114,11 @@ def import_file(path: str | Path, *, dry_run: bool = False) -> Summary:
 
 
 def import_document(document: Any, *, dry_run: bool = False) -> Summary:
-    """Validate everything, then write everything in one transaction (rolled back on `dry_run`)."""
-    catalog = validate(document, known_codes())
+    """Validate everything, then write everything in one transaction (rolled back on `dry_run`).
+
+    Every string of the document, kept keys and `extra` values included, is taken in NFC first.
+    """
+    catalog = validate(nfc_deep(document), known_codes())
     with transaction.atomic():
         summary = apply(catalog)
         if dry_run:

@@ -139,6 +139,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from motcua.core import serve
 
     return serve.run(bind, workers)
+
+
 WORKER_COMMAND = [sys.executable, "-m", "motcua", "worker"]
 
 

@@ -12,6 +12,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from motcua.backoffice.pdf import qr
+from motcua.calendar import engine
+from motcua.catalog import wording
+from motcua.organizations.names import display_name
+from motcua.portal.links import lookup_url
 
 
 @dataclass(frozen=True)
@@ -100,20 +104,44 @@ def classify(due: datetime | None, finished: datetime | None) -> str:
     """contracts §2.6: compare local dates (early / on_time / late); '' when not finished or no due time."""
     if not due or not finished:
         return ""
-    d, f = timezone.localtime(due).date(), timezone.localtime(finished).date()
-    return "early" if f < d else "on_time" if f == d else "late"
+    return engine.classify(due, finished)
+
+
+def _latest_event(dossier: Any, types: Sequence[str]) -> Any:
+    if not types:
+        return None
+    return dossier.events.filter(type__in=types).select_related("actor").order_by("-seq").first()
 
 
 def latest_payload(dossier: Any, types: Sequence[str]) -> dict[str, Any]:
     """The payload of the most recent event of one of `types` ({} if none): reasons, items, dates."""
-    if not types:
-        return {}
-    event = dossier.events.filter(type__in=types).select_related("actor").order_by("-seq").first()
+    event = _latest_event(dossier, types)
     if event is None:
         return {}
-    name = (event.actor.get_full_name() or event.actor.get_username()) if event.actor else event.actor_label
+    name = display_name(event.actor) if event.actor else event.actor_label
     key = "approver_name" if event.type == "apology_approved" else "actor_name"
-    return {**(event.payload or {}), key: name}
+    return {**(event.payload or {}), key: name, "_seq": event.seq}
+
+
+def appointment_before(dossier: Any, seq: int | None) -> datetime | None:
+    """The appointment in effect just before event `seq` (all events when None), read from the ledger.
+
+    The receipt (or an import) sets it from `due_at`, a restart or recomputation may carry a new
+    `appointment_at`, and an approved apology moves it to `new_appointment_at`.
+    """
+    events = dossier.events.order_by("seq")
+    if seq is not None:
+        events = events.filter(seq__lt=seq)
+    appointment: datetime | None = None
+    for type_, payload in events.values_list("type", "payload"):
+        payload = payload or {}
+        if type_ in ("received", "imported") and payload.get("due_at"):
+            appointment = _parse_dt(payload["due_at"]) or appointment
+        if type_ == "apology_approved" and payload.get("new_appointment_at"):
+            appointment = _parse_dt(payload["new_appointment_at"]) or appointment
+        elif payload.get("appointment_at"):
+            appointment = _parse_dt(payload["appointment_at"]) or appointment
+    return appointment
 
 
 def _parse_dt(value: Any) -> datetime | None:
@@ -145,7 +173,7 @@ def step_rows(dossier: Any) -> list[dict[str, Any]]:
                 {
                     "name": getattr(step, "name", "") or getattr(run, "name", ""),
                     "unit": getattr(getattr(run, "unit", None), "name", ""),
-                    "person": (assignee.get_full_name() or assignee.get_username()) if assignee else "",
+                    "person": display_name(assignee),
                     "started": local(started),
                     "finished": local(finished),
                     "due": local(due),
@@ -162,7 +190,7 @@ def step_rows(dossier: Any) -> list[dict[str, Any]]:
             {
                 "name": EVENT_LABELS.get(event.type, event.type),
                 "unit": payload.get("unit_name", ""),
-                "person": event.actor_label or (event.actor.get_username() if event.actor else ""),
+                "person": display_name(event.actor) if event.actor else event.actor_label,
                 "started": local(event.at),
                 "finished": local(event.at),
                 "due": local(due),
@@ -173,24 +201,46 @@ def step_rows(dossier: Any) -> list[dict[str, Any]]:
     return rows
 
 
+KIND_LABELS = {"copy": "bản sao", "present": "xuất trình"}
+
+
+def _component_row(c: Any, channel: str) -> dict[str, Any] | None:
+    """One line of the slip, or None when the component does not apply to the dossier's channel."""
+    if not wording.applies_to(c, channel):
+        return None
+    get = c.get if isinstance(c, dict) else (lambda k, default=None: getattr(c, k, default))
+    kind = get("kind", "") or ""
+    return {
+        "name": get("name", ""),
+        "copies": get("copies", 1) or 1,
+        "required": wording.required_for(c, channel),
+        "kind": KIND_LABELS.get(kind, ""),
+        "note": wording.channel_note(c),
+    }
+
+
 def components(dossier: Any, payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """Documents submitted: from the intake event if it lists them, else the procedure's mandatory ones."""
+    """The components of the slip for the dossier's channel: each marked mandatory or optional there.
+
+    From the intake event if it lists them, else the procedure's components (rows, or the file's
+    `extra.components`). A form published for online filing only is left off a counter slip.
+    """
+    channel = dossier.channel or "direct"
     listed = payload.get("components")
-    if isinstance(listed, list) and listed:
-        return [c if isinstance(c, dict) else {"name": str(c), "copies": 1} for c in listed]
-    rows = [
-        {"name": c.name, "copies": c.copies}
-        for c in dossier.procedure.components.order_by("order")
-        if c.mandatory and c.kind != "present"
-    ]
-    if rows:
-        return rows
-    extra = dossier.procedure.extra or {}
-    return [
-        {"name": c.get("name", ""), "copies": c.get("copies", 1)}
-        for c in extra.get("components", [])
-        if isinstance(c, dict) and c.get("mandatory", True)
-    ]
+    if not (isinstance(listed, list) and listed):
+        listed = list(dossier.procedure.components.order_by("order"))
+    if not listed:
+        listed = [c for c in (dossier.procedure.extra or {}).get("components", []) if isinstance(c, dict)]
+    rows = [_component_row(c if not isinstance(c, str) else {"name": c}, channel) for c in listed]
+    return [r for r in rows if r is not None]
+
+
+def deadline_line(dossier: Any, payload: dict[str, Any]) -> str:
+    """The legal time limit as a citizen reads it, as pinned at receipt (else the procedure's)."""
+    pinned = payload.get("deadline")
+    if isinstance(pinned, dict) and pinned.get("unit"):
+        return wording.deadline_text(pinned.get("amount"), str(pinned["unit"]), pinned.get("cutoff"))
+    return wording.procedure_deadline_text(dossier.procedure)
 
 
 def _header(unit: Any) -> dict[str, str]:
@@ -213,18 +263,33 @@ def render(kind: str, dossier: Any, *, extra: dict[str, Any] | None = None, issu
     payload = {**latest_payload(dossier, spec.event_types), **(extra or {})}
     unit = dossier.receiving_unit or dossier.unit
     new_appointment = _parse_dt(payload.get("new_appointment_at") or payload.get("appointment_at"))
-    appointment = dossier.appointment_at if kind == "receipt" else (new_appointment if kind == "apology" else None)
+    original_appointment = None
+    if kind == "apology":
+        # Mẫu 04 states the appointment the citizen was given and the new one: the payload says
+        # which was in effect before the reschedule, else the ledger before the apology event does.
+        original_appointment = _parse_dt(payload.get("previous_appointment_at")) or appointment_before(
+            dossier, payload.get("_seq")
+        )
+    if kind == "receipt":
+        # A reprint shows what was agreed at the counter: the appointment of the receipt event.
+        appointment = _parse_dt(payload.get("appointment_at") or payload.get("due_at")) or dossier.appointment_at
+    else:
+        appointment = new_appointment if kind == "apology" else None
     if kind == "apology" and appointment is None:
         appointment = dossier.appointment_at
-    qr_text = qr.payload(
-        ma_ho_so=dossier.code,
-        ma_tthc=dossier.procedure.code,
-        so_dinh_danh=dossier.applicant_id_number,
-        ten_giay_to=spec.title,
-        he_thong=qr.SYSTEM_NAME,
-        thoi_gian=issued.isoformat(timespec="seconds"),
-        ngay_hen=local(appointment).isoformat(timespec="seconds") if appointment else None,  # type: ignore[union-attr]
-    )
+    if kind == "receipt":
+        # contracts §8.1: the slip's QR is the public look-up link a phone camera opens.
+        qr_text = lookup_url(dossier.code)
+    else:
+        qr_text = qr.payload(
+            ma_ho_so=dossier.code,
+            ma_tthc=dossier.procedure.code,
+            so_dinh_danh=dossier.applicant_id_number,
+            ten_giay_to=spec.title,
+            he_thong=qr.SYSTEM_NAME,
+            thoi_gian=issued.isoformat(timespec="seconds"),
+            ngay_hen=local(appointment).isoformat(timespec="seconds") if appointment else None,  # type: ignore[union-attr]
+        )
     context = {
         "spec": spec,
         "d": dossier,
@@ -235,12 +300,14 @@ def render(kind: str, dossier: Any, *, extra: dict[str, Any] | None = None, issu
         "reason": payload.get("reason", ""),
         "items": payload.get("items") or [],
         "received": local(dossier.received_at),
-        "appointment": local(dossier.appointment_at),
-        "original_appointment": local(_parse_dt(payload.get("previous_appointment_at")) or dossier.appointment_at),
+        "appointment": local(appointment if kind == "receipt" else dossier.appointment_at),
+        "original_appointment": local(original_appointment or dossier.appointment_at),
         "new_appointment": local(new_appointment),
         "components": components(dossier, payload) if kind == "receipt" else [],
         "steps": step_rows(dossier) if kind == "control" else [],
-        "deadline": f"{dossier.procedure.deadline_amount.normalize():f} {dossier.procedure.get_deadline_unit_display()}",
+        "deadline": deadline_line(dossier, payload),
+        "lookup_url": lookup_url(dossier.code),
+        "channel_label": "nộp " + wording.CHANNEL_LABELS.get(dossier.channel or "direct", "trực tiếp"),
         "sets": payload.get("sets", 1),
         "contact": payload.get("contact", ""),
     }

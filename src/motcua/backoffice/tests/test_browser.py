@@ -68,10 +68,11 @@ def test_counter_intake_and_slip_printing(context: Any, live_server: Any, world:
     d = Dossier.objects.get()
     assert d.applicant_name == "Nguyễn Thị Hồng Nhung"
     slip = open_slip(context, page)
-    from motcua.backoffice.tests.test_forms_pdf import qr_of, text_of
+    from motcua.backoffice.tests.test_forms_pdf import qr_raw, text_of
+    from motcua.portal.links import lookup_url
 
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text_of(slip)
-    assert qr_of(slip)["ma_ho_so"] == d.code
+    assert qr_raw(slip) == lookup_url(d.code)  # contracts §8.1: the slip's QR opens the public look-up
 
 
 def test_counter_intake_with_an_upload(context: Any, live_server: Any, world: dict[str, Any], tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from motcua.dossiers.commands.kernel import (
 from motcua.dossiers.commands.table import STEP_NEXT, STEP_OPEN, Command, _holds_step, register
 from motcua.dossiers.models import DutyKind, StepRun
 from motcua.organizations.models import Membership, Role, Unit
+from motcua.organizations.names import display_name
 
 
 def _startable(ctx: Ctx, order: int | None = None) -> list[ProcessStep]:
@@ -86,7 +87,7 @@ def candidates(d: Any, step: ProcessStep | None) -> list[Any]:
         u = u.parent
     members = Membership.objects.filter(unit_id__in=ancestry, role__in=roles, active=True).select_related("user")
     people = {m.user for m in members if m.user.is_active}
-    return sorted(people, key=lambda user: user.get_full_name() or user.get_username())
+    return sorted(people, key=lambda user: display_name(user))
 
 
 def _assignee_for(step: ProcessStep | None, d: Any, pk: int | None) -> Any:
@@ -103,8 +104,6 @@ def _assignee_for(step: ProcessStep | None, d: Any, pk: int | None) -> Any:
 
 
 def _people(step: ProcessStep | None, d: Any) -> list[tuple[str, str]]:
-    from motcua.core.names import display_name
-
     return [("", str(_("— Không chỉ định —")))] + [(str(u.pk), display_name(u)) for u in candidates(d, step)]
 
 

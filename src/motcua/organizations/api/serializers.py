@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from motcua.organizations.models import Membership, Unit
+from motcua.organizations.names import display_name
 
 
 class UnitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -25,5 +26,4 @@ class OfficialRoleSerializer(serializers.ModelSerializer):  # type: ignore[type-
         fields = ["username", "full_name", "unit", "role", "active"]
 
     def get_full_name(self, obj: Membership) -> str:
-        # Vietnamese order: family and middle names (last_name) before the given name (first_name).
-        return f"{obj.user.last_name} {obj.user.first_name}".strip()
+        return display_name(obj.user)

@@ -1,0 +1,110 @@
+"""The public status look-up (contracts §8.1): one rule shared by the API and the /tra-cuu/ page.
+
+A dossier is shown only to whoever knows both its code and the applicant's phone. An unknown code
+and a wrong phone get the same answer, failures are limited per client address
+(`core.ratelimit`), and the answer carries no personal data. Nothing here writes to the dossier,
+and nothing here logs the phone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from motcua import config
+from motcua.core.ratelimit import FailureLimiter
+from motcua.dossiers.models import Dossier, StepRun
+
+MAX_CODE = 64
+_SEPARATORS = re.compile(r"[\s.\-()]")
+_PHONE = re.compile(r"0[0-9]{8,10}")
+
+limiter = FailureLimiter(
+    "public-lookup",
+    limit=lambda: config.env_int("MOTCUA_LOOKUP_MAX_FAILURES"),
+    window=lambda: config.env_int("MOTCUA_LOOKUP_WINDOW_SECONDS"),
+)
+
+NOT_FOUND = {"code": "not_found", "detail": "Không tìm thấy hồ sơ với mã hồ sơ và số điện thoại đã nhập."}
+TOO_MANY = {"code": "too_many_failures", "detail": "Tra cứu sai quá nhiều lần. Vui lòng thử lại sau ít phút."}
+
+
+def normalise_phone(raw: str) -> str | None:
+    """'0905 123 456', '0905.123.456', '+84 905 123 456', '84905123456' → '0905123456'; None if not a phone."""
+    digits = _SEPARATORS.sub("", raw or "")
+    for prefix in ("+84", "0084", "84"):
+        if digits.startswith(prefix) and len(digits) > len(prefix) + 7:
+            digits = "0" + digits[len(prefix) :]
+            break
+    return digits if _PHONE.fullmatch(digits) else None
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address failures are counted against (the proxy in front sets REMOTE_ADDR correctly)."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def public_view(d: Dossier) -> dict[str, Any]:
+    """Exactly the fields of contracts §8.1; no applicant data."""
+    steps = StepRun.objects.filter(dossier=d).select_related("unit").order_by("started_at", "pk")
+    return {
+        "code": d.code,
+        "procedure": {"code": d.procedure.code, "name": d.procedure.name},
+        "unit": {"code": d.unit.code, "name": d.unit.name},
+        "status": d.status,
+        "received_at": _iso(d.received_at),
+        "appointment_at": _iso(d.appointment_at),
+        "finished_at": _iso(d.finished_at),
+        "returned_at": _iso(d.returned_at),
+        "steps": [
+            {"name": s.name, "unit": s.unit.name, "started_at": _iso(s.started_at), "finished_at": _iso(s.finished_at)}
+            for s in steps
+        ],
+    }
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict[str, Any]
+    dossier: Dossier | None = None
+    retry_after: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def bad_request(errors: dict[str, str]) -> Answer:
+    return Answer(400, {"code": "invalid", "detail": " ".join(errors.values()), "errors": errors}, errors=errors)
+
+
+def look_up(client: str, code: str | None, phone: str | None) -> Answer:
+    """200 with the public view, 400 for missing or malformed input, 404 (one body), 429 when blocked."""
+    wait = limiter.retry_after(client)
+    if wait:
+        return Answer(429, TOO_MANY, retry_after=wait)
+    code = (code or "").strip()
+    errors = {}
+    if not code:
+        errors["code"] = "Thiếu mã hồ sơ."
+    elif len(code) > MAX_CODE:
+        errors["code"] = f"Mã hồ sơ dài quá {MAX_CODE} ký tự."
+    wanted = normalise_phone(phone or "")
+    if not (phone or "").strip():
+        errors["phone"] = "Thiếu số điện thoại."
+    elif wanted is None:
+        errors["phone"] = "Số điện thoại không hợp lệ (ví dụ 0905 123 456)."
+    if errors:
+        return bad_request(errors)
+    d = Dossier.objects.select_related("procedure", "unit").filter(code=code).first()
+    if d is None or normalise_phone(d.applicant_phone) != wanted:
+        limiter.fail(client)
+        return Answer(404, NOT_FOUND)
+    return Answer(200, public_view(d), dossier=d)
