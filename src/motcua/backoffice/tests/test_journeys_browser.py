@@ -36,7 +36,7 @@ TOUCH = (
 @pytest.fixture
 def world(transactional_db: None, settings: Any) -> dict[str, Any]:
     """Unit H32.101 with a clerk, a specialist and a leader; "Đăng ký khai sinh" with the default process."""
-    # Four sign-ins per journey: a cheap hasher keeps each test well under 20 s (not what is tested here).
+    # Three accounts and three sign-ins per journey: a cheap hasher saves seconds (hashing is not tested here).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     u = f.units()
     people = f.staff(u["a"])
