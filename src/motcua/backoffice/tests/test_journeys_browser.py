@@ -29,7 +29,7 @@ SIZES = pytest.mark.parametrize("context", [DESKTOP, PHONE], indirect=True, ids=
 # What a thumb can hit (WCAG 2.5.5): buttons, disclosure summaries, form controls, the top menu.
 TOUCH = (
     "main button:visible, main summary:visible, main select:visible, header a:visible, header button:visible,"
-    " main input:not([type=checkbox]):not([type=radio]):not([type=hidden]):not([type=file]):visible"
+    " main input:not([type=checkbox]):not([type=radio]):not([type=hidden]):visible"
 )
 
 
