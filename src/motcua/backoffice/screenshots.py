@@ -30,7 +30,6 @@ SHOTS = [
     ("09-worklist-phone.png", "Danh sách hồ sơ trên điện thoại (390×844): mỗi hồ sơ một thẻ, không cuộn ngang"),
     ("10-dossier-phone.png", "Trang hồ sơ trên điện thoại (390×844): biểu mẫu và các thao tác xử lý lên đầu"),
 ]
-PHONE = {"width": 390, "height": 844}
 
 
 def _setup(data_dir: Path) -> None:
@@ -136,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         server, url = _serve()
         from playwright.sync_api import sync_playwright
 
-        from motcua.backoffice.tests.conftest import CHROMIUM, CHROMIUM_ARGS
+        from motcua.backoffice.tests.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
