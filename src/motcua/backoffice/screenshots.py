@@ -1,4 +1,4 @@
-"""Take the documentation screenshots of the back office at 1366×768 (`docs/screens/*.png`).
+"""Take the documentation screenshots of the back office at 1366×768, tablet and phone size (`docs/screens/*.png`).
 
     .venv/bin/python -m motcua.backoffice.screenshots [--out docs/screens]
 
@@ -27,6 +27,8 @@ SHOTS = [
     ("06-apology-approval.png", "Lãnh đạo duyệt văn bản xin lỗi và hẹn lại ngày trả kết quả"),
     ("07-receipt-slip.png", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF A5, mã QR)"),
     ("08-dossier-tablet.png", "Trang hồ sơ trên máy tính bảng (820×1180, một cột)"),
+    ("09-worklist-phone.png", "Danh sách hồ sơ trên điện thoại (390×844): mỗi hồ sơ một thẻ, không cuộn ngang"),
+    ("10-dossier-phone.png", "Trang hồ sơ trên điện thoại (390×844): biểu mẫu và các thao tác xử lý lên đầu"),
 ]
 
 
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         server, url = _serve()
         from playwright.sync_api import sync_playwright
 
-        from motcua.backoffice.tests.conftest import CHROMIUM, CHROMIUM_ARGS
+        from motcua.backoffice.tests.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -186,6 +188,16 @@ def main(argv: list[str] | None = None) -> int:
             tpage.screenshot(path=str(out / SHOTS[7][0]))
             tablet.close()
 
+            phone = browser.new_context(viewport=PHONE, locale="vi-VN")  # type: ignore[arg-type]
+            phone.add_cookies(ctx.cookies())  # type: ignore[arg-type]
+            ppage = phone.new_page()
+            ppage.goto(f"{url}/backoffice/")
+            ppage.evaluate("document.querySelector('form.cards').scrollIntoView(); window.scrollBy(0, -8)")
+            ppage.screenshot(path=str(out / SHOTS[8][0]))
+            ppage.goto(f"{url}/backoffice/d/{data['main']}/")
+            ppage.screenshot(path=str(out / SHOTS[9][0]))
+            phone.close()
+
             pdf = ctx.request.get(f"{url}/backoffice/d/{data['main']}/forms/receipt.pdf").body()
             browser.close()
         server.terminate()
@@ -210,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     readme = [
         "# Back-office screens",
         "",
-        "Taken at 1366×768 (one tablet view) by `python -m motcua.backoffice.screenshots`.",
+        "Taken at 1366×768 (one tablet view, two phone views at 390×844) by `python -m motcua.backoffice.screenshots`",
+        "(`make screens`).",
         "",
     ]
     readme += [f"- [{name}]({name}): {caption}" for name, caption in SHOTS]

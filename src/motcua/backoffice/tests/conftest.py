@@ -19,6 +19,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
@@ -38,8 +40,10 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def context(browser: Any) -> Iterator[Any]:
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN", accept_downloads=True)
+def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser context at 1366×768, or at the viewport given by indirect parametrisation (PHONE)."""
+    viewport = getattr(request, "param", DESKTOP)
+    ctx = browser.new_context(viewport=viewport, locale="vi-VN", accept_downloads=True)
     ctx.set_default_timeout(10_000)
     yield ctx
     ctx.close()
