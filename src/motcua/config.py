@@ -66,8 +66,9 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "MOTCUA_PUBLIC_URL",
             "http://127.0.0.1:8000",
-            "Public address of the site, without a trailing slash; the receipt's QR code links to "
-            "`<this>/tra-cuu/?ma=CODE`.",
+            "Public address of the site, without a trailing slash (`https://motcua.example.gov.vn`): the receipt's "
+            "QR code links to `<this>/tra-cuu/?ma=CODE`; its host is an allowed host and its origin a trusted CSRF "
+            "origin (needed behind a TLS-terminating reverse proxy).",
         ),
         Setting(
             "MOTCUA_LOOKUP_MAX_FAILURES",
@@ -90,12 +91,6 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("MOTCUA_BIND", "127.0.0.1:8000", "Address `motcua serve` listens on (`host:port` or `unix:/path`)."),
         Setting("MOTCUA_WEB_WORKERS", "", "Web worker processes of `motcua serve`; empty: 2 × CPU cores + 1."),
-        Setting(
-            "MOTCUA_PUBLIC_URL",
-            "",
-            "Public address of the site (`https://motcua.example.gov.vn`): its host is an allowed host and "
-            "its origin a trusted CSRF origin (needed behind a TLS-terminating reverse proxy).",
-        ),
         Setting("MOTCUA_CSRF_TRUSTED_ORIGINS", "", "More trusted origins for form posts, comma-separated."),
         Setting(
             "MOTCUA_PROXY_SSL_HEADER",

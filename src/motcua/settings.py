@@ -219,7 +219,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"DeadlineUnitEnum": "motcua.catalog.models.DeadlineUnit"},
+    "ENUM_NAME_OVERRIDES": {
+        "DeadlineUnitEnum": "motcua.catalog.models.DeadlineUnit",
+        "ChannelEnum": "motcua.dossiers.models.Channel",
+        "IntakeChannelEnum": "motcua.dossiers.commands.schemas.INTAKE_CHANNELS",
+    },
 }
 
 LOGGING = {

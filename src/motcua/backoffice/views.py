@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from motcua.backoffice import actions, audit, pdf, scoping
+from motcua.backoffice import actions, audit, competence, pdf, scoping
 from motcua.backoffice.forms import IntakeForm
 from motcua.backoffice.pdf.forms import EVENT_LABELS
 from motcua.catalog.models import Procedure
@@ -179,9 +179,12 @@ def intake(request: HttpRequest) -> HttpResponse:
             )
             components, extra_errors = form.components(request.POST, request.FILES, reused)
             unit = next((u for u in units if u.code == request.POST.get("unit")), units[0])
+            competent = _competent(chosen, unit, request.POST.get("competent_unit", ""))
+            if competent is None:
+                extra_errors.append(_("Thủ tục này không thực hiện ở cơ quan đã chọn."))
             if not extra_errors:
                 try:
-                    dossier = receive(request.user, form.cleaned_data, components, unit, request.POST)
+                    dossier = receive(request.user, form.cleaned_data, components, unit, request.POST, competent)
                 except DossierError as exc:
                     extra_errors = list(exc.messages)
                 except PermissionDenied as exc:
@@ -202,11 +205,27 @@ def intake(request: HttpRequest) -> HttpResponse:
             "extra_errors": extra_errors,
             "units": units,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+            **(_competence(chosen, units[0], request.POST.get("competent_unit", "")) if chosen else {}),
         },
     )
 
 
-def receive(user: Any, data: dict[str, Any], components: list[dict[str, Any]], unit: Any, post: Any) -> Any:
+def _competent(procedure: Procedure, receiving: Unit, code: str) -> Unit | None:
+    """The competent unit the clerk chose (default: the suggestion), among those the procedure is offered at."""
+    options = competence.candidates(procedure)
+    if not code:
+        return competence.suggest(procedure, receiving)
+    return next((u for u in options if u.code == code), None)
+
+
+def _competence(procedure: Procedure, receiving: Unit, chosen: str = "") -> dict[str, Any]:
+    suggested = _competent(procedure, receiving, chosen) or competence.suggest(procedure, receiving)
+    return {"competent_units": competence.candidates(procedure), "competent": suggested}
+
+
+def receive(
+    user: Any, data: dict[str, Any], components: list[dict[str, Any]], unit: Any, post: Any, competent: Any = None
+) -> Any:
     """Receive through the `receive` command with every scan in the same transaction (a double submit
     of the same form returns the first dossier and attaches nothing twice)."""
     applicant = services.Applicant(
@@ -255,7 +274,10 @@ def receive(user: Any, data: dict[str, Any], components: list[dict[str, Any]], u
     return services.receive_dossier(
         user,
         procedure=data["procedure"],
-        unit=unit,
+        unit=competent or unit,
+        receiving_unit=unit if competent is not None and competent != unit else None,
+        channel="postal" if post.get("channel") == "postal" else "direct",
+        postal_tracking=(post.get("postal_tracking") or "").strip(),
         applicant=applicant,
         idempotency_key=f"counter:{post.get('idempotency_key', '')}" if post.get("idempotency_key") else None,
         scans=scans,
@@ -268,7 +290,12 @@ def intake_checklist(request: HttpRequest) -> HttpResponse:
     procedure = Procedure.objects.filter(code=request.GET.get("procedure", ""), active=True).first()
     if procedure is None:
         return HttpResponse("")
-    return render(request, "backoffice/_checklist.html", {"procedure": procedure})
+    units = _clerk_units(request.user)
+    receiving = next((u for u in units if u.code == request.GET.get("unit")), units[0] if units else None)
+    context: dict[str, Any] = {"procedure": procedure}
+    if receiving is not None:
+        context.update(_competence(procedure, receiving))
+    return render(request, "backoffice/_checklist.html", context)
 
 
 @staff_required

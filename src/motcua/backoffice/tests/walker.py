@@ -58,6 +58,7 @@ def intake(c: Client, procedure_code: str, unit_code: str, key: str) -> str:
     data: dict[str, Any] = {
         "procedure": procedure_code,
         "unit": unit_code,
+        "competent_unit": unit_code,  # the demo staffs these units; the screen suggests others for some
         "applicant_name": "Nguyễn Thị Hồng Nhung",
         "applicant_id_number": "056190001234",
         "applicant_phone": "0905123456",

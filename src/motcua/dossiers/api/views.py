@@ -7,6 +7,7 @@ own schema, so the API accepts exactly what the back office accepts, and its Ope
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -61,6 +62,12 @@ def _respond(result: Any, created: bool = False) -> Response:
     )
 
 
+def _data(request: Request) -> Mapping[str, Any]:
+    """The request's body as a mapping (a JSON list or scalar is not a command's input: treated as empty)."""
+    data = request.data
+    return data if isinstance(data, Mapping) else {}
+
+
 def _request_body(schema: type[Any]) -> Any:
     multipart = any(isinstance(f, FileField) for f in schema().fields.values())
     return {"multipart/form-data": schema} if multipart else schema
@@ -91,7 +98,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _create(self, name: str, request: Request, **extra: Any) -> Response:
         try:
-            result = commands.execute(name, request.user, data=request.data, extra=extra)
+            result = commands.execute(name, request.user, data=_data(request), extra=extra)
         except (DossierError, PermissionDenied) as exc:
             return error_response(exc)
         return _respond(result, created=True)
@@ -133,7 +140,7 @@ def _endpoint(command: Command) -> Any:
         except Http404:
             return Response({"code": "not_found", "detail": "Không tìm thấy hồ sơ."}, status=status.HTTP_404_NOT_FOUND)
         try:
-            result = commands.execute(command.name, request.user, dossier, request.data)
+            result = commands.execute(command.name, request.user, dossier, _data(request))
         except (DossierError, PermissionDenied) as exc:
             return error_response(exc)
         return _respond(result)

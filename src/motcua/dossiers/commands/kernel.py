@@ -198,7 +198,7 @@ def apology_deadline(cal: clock.Calendar, due: datetime) -> datetime:
 
 def step_unit(d: Dossier, step: ProcessStep | None) -> Unit:
     """Where a step is done: its own unit; else one-stop (clerk) steps at the receiving unit, others at the competent one."""
-    if step is not None and step.unit_id is not None:
+    if step is not None and step.unit is not None:
         return step.unit
     if step is not None and step.role == Role.CLERK:
         return receiving(d)
@@ -263,13 +263,16 @@ class Ctx:
         return self.memo[key]
 
     def open_runs(self) -> list[StepRun]:
-        return self.cached("open_runs", lambda: open_runs(self.d))
+        found: list[StepRun] = self.cached("open_runs", lambda: open_runs(self.d))
+        return found
 
     def next_steps(self) -> list[ProcessStep]:
-        return self.cached("next_steps", lambda: next_steps(self.d))
+        found: list[ProcessStep] = self.cached("next_steps", lambda: next_steps(self.d))
+        return found
 
     def definition_steps(self) -> list[ProcessStep]:
-        return self.cached("definition_steps", lambda: definition_steps(self.d))
+        found: list[ProcessStep] = self.cached("definition_steps", lambda: definition_steps(self.d))
+        return found
 
 
 # ---- writing ----------------------------------------------------------------------------------

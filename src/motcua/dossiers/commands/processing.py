@@ -80,7 +80,7 @@ def candidates(d: Any, step: ProcessStep | None) -> list[Any]:
         return []
     unit: Unit = step_unit(d, step)
     roles = [step.role] if step.role else [Role.SPECIALIST]
-    ancestry = []
+    ancestry: list[int] = []
     u: Unit | None = unit
     while u is not None and len(ancestry) < 20:
         ancestry.append(u.pk)

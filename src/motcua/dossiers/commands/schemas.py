@@ -17,6 +17,8 @@ from rest_framework import serializers
 from motcua.core.text import nfc
 from motcua.dossiers.models import Channel
 
+# Paper channels a clerk receives through (online dossiers arrive through `submit_online`).
+INTAKE_CHANNELS = [(Channel.DIRECT, _("Trực tiếp")), (Channel.POSTAL, _("Bưu chính"))]
 MAX_AMOUNT = 10**12  # VND; well above any fee, far below the database's 2^63
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
 PHONE = re.compile(r"^\+?[0-9 .]{8,15}$")
@@ -272,7 +274,7 @@ class Receive(ApplicantFields):
         help_text="The one-stop unit that receives (default: the competent unit)",
     )
     channel = serializers.ChoiceField(
-        choices=[(Channel.DIRECT, _("Trực tiếp")), (Channel.POSTAL, _("Bưu chính"))],
+        choices=INTAKE_CHANNELS,
         default=Channel.DIRECT,
         help_text="direct or postal",
     )
@@ -284,13 +286,18 @@ class Receive(ApplicantFields):
         help_text="Postal tracking number of a dossier received by post",
     )
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("channel") == Channel.POSTAL and not attrs.get("postal_tracking"):
+            raise serializers.ValidationError(
+                {"postal_tracking": [_("Hồ sơ nhận qua bưu chính phải có số hiệu bưu gửi.")]}
+            )
+        return attrs
+
 
 class RefuseNew(ApplicantFields):
     procedure = Text(max_length=40)
     unit = Text(max_length=40)
-    channel = serializers.ChoiceField(
-        choices=[(Channel.DIRECT, _("Trực tiếp")), (Channel.POSTAL, _("Bưu chính"))], default=Channel.DIRECT
-    )
+    channel = serializers.ChoiceField(choices=INTAKE_CHANNELS, default=Channel.DIRECT)
     reason = Text(label=_("Lý do từ chối"), max_length=2000)
 
     def validate_applicant_name(self, value: str) -> str:
@@ -306,12 +313,13 @@ class ReceiveLinked(ApplicantFields):
     group = Text(max_length=40, help_text="Linked group code")
     receiving_unit = Text(max_length=40)
     units = serializers.DictField(child=Text(max_length=40), help_text="procedure code -> unit code")
-    channel = serializers.ChoiceField(
-        choices=[(Channel.DIRECT, _("Trực tiếp")), (Channel.POSTAL, _("Bưu chính"))], default=Channel.DIRECT
-    )
+    channel = serializers.ChoiceField(choices=INTAKE_CHANNELS, default=Channel.DIRECT)
 
 
 class Error(serializers.Serializer[Any]):
     code = serializers.CharField()
     detail = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    # DRF's metaclass takes declared fields out of the class, so this name does not shadow `Serializer.fields`.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
