@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.backoffice import alerts, views, worklist
+from motcua.backoffice import alerts, intake_linked, views, worklist
 
 app_name = "backoffice"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
 urlpatterns += [
     path("intake/", views.intake, name="intake"),
     path("intake/checklist/", views.intake_checklist, name="intake_checklist"),
+    path("intake/linked/", intake_linked.intake_linked, name="intake_linked"),
     path("d/<str:code>/act/<slug:action>/", views.act, name="act"),
 ]
 urlpatterns += [
