@@ -50,6 +50,26 @@ class Lines(serializers.ListField):
         return super().get_value(dictionary)
 
 
+def optional_text(label: Any, widget: str = "textarea", max_length: int = 2000) -> Text:
+    """An optional free-text field (blank allowed) with its form widget."""
+    return Text(
+        label=label, max_length=max_length, required=False, allow_blank=True, default="", style={"widget": widget}
+    )
+
+
+def optional_id(label: Any, widget: str, max_value: int = 2**31 - 1) -> serializers.IntegerField:
+    """An optional positive integer (a step order, an official's id)."""
+    return serializers.IntegerField(
+        label=label,
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=max_value,
+        style={"widget": widget},
+    )
+
+
 class Versioned(serializers.Serializer[Any]):
     expected_version = serializers.IntegerField(
         required=False,
@@ -71,83 +91,29 @@ class Reason(Versioned):
 
 
 class OptionalReason(Versioned):
-    reason = Text(
-        label=_("Lý do (nếu có)"),
-        max_length=2000,
-        required=False,
-        allow_blank=True,
-        default="",
-        style={"widget": "textarea"},
-    )
+    reason = optional_text(_("Lý do (nếu có)"), "textarea")
 
 
 class Note(Versioned):
-    note = Text(
-        label=_("Ý kiến"), max_length=2000, required=False, allow_blank=True, default="", style={"widget": "textarea"}
-    )
+    note = optional_text(_("Ý kiến"))
 
 
 class StartStep(Versioned):
-    order = serializers.IntegerField(
-        label=_("Bước"),
-        required=False,
-        allow_null=True,
-        default=None,
-        min_value=1,
-        max_value=1000,
-        style={"widget": "hidden"},
-    )
-    assignee = serializers.IntegerField(
-        label=_("Người xử lý"),
-        required=False,
-        allow_null=True,
-        default=None,
-        min_value=1,
-        max_value=2**31 - 1,
-        style={"widget": "select"},
-    )
-    name = Text(
-        label=_("Tên bước (khi hồ sơ không có quy trình)"),
-        max_length=255,
-        required=False,
-        allow_blank=True,
-        default="",
-        style={"widget": "hidden"},
-    )
+    order = optional_id(_("Bước"), "hidden", 1000)
+    assignee = optional_id(_("Người xử lý"), "select")
+    name = optional_text(_("Tên bước (khi hồ sơ không có quy trình)"), "hidden", 255)
 
 
 class CompleteStep(Versioned):
-    note = Text(
-        label=_("Ý kiến xử lý"),
-        max_length=2000,
-        required=False,
-        allow_blank=True,
-        default="",
-        style={"widget": "textarea"},
-    )
+    note = optional_text(_("Ý kiến xử lý"), "textarea")
     order = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=1000, style={"widget": "hidden"}
     )
 
 
 class Forward(Versioned):
-    note = Text(
-        label=_("Ý kiến khi chuyển"),
-        max_length=2000,
-        required=False,
-        allow_blank=True,
-        default="",
-        style={"widget": "textarea"},
-    )
-    assignee = serializers.IntegerField(
-        label=_("Chuyển cho"),
-        required=False,
-        allow_null=True,
-        default=None,
-        min_value=1,
-        max_value=2**31 - 1,
-        style={"widget": "select"},
-    )
+    note = optional_text(_("Ý kiến khi chuyển"), "textarea")
+    assignee = optional_id(_("Chuyển cho"), "select")
 
 
 class Supplement(Versioned):
