@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -230,12 +232,58 @@ def after_receipt(d: Dossier, at: datetime, seq: int) -> None:
     notify(d, "receipt", seq, {"due_at": clock.iso(d.due_at), "appointment_at": clock.iso(d.appointment_at)})
 
 
-def idempotent(key: str | None, create: Any) -> Dossier:
+def fingerprint(data: dict[str, Any]) -> str:
+    """A digest of what was asked (the public input, scans by their SHA-256): a retry must ask the same."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, (Procedure, Unit, LinkedGroup)):
+            return value.code
+        if isinstance(value, Upload):
+            return hashlib.sha256(value.data).hexdigest()
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in sorted(value.items())}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+
+    public = {k: v for k, v in data.items() if k not in ("idempotency_key", "applicant_user")}
+    return hashlib.sha256(json.dumps(plain(public), sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def _same_request(existing: Dossier, ctx: Ctx, unit: Unit | None, digest: str) -> Dossier:
+    """A retry gets the first dossier only when it is the same caller, at the same unit, asking the same;
+    anything else is refused without a word about the dossier (keys never leak another unit's data)."""
+    first = existing.events.order_by("seq").values_list("actor_id", "payload").first()
+    owner, payload = first if first else (None, {})
+    same = (
+        owner == getattr(ctx.actor, "pk", None)
+        and (unit is None or (existing.receiving_unit_id or existing.unit_id) == unit.pk)
+        and (payload or {}).get("request") in (None, digest)
+    )
+    if not same:
+        raise DossierError(
+            _("Mã chống gửi trùng (idempotency key) này đã được dùng cho một yêu cầu khác."), "idempotency_conflict"
+        )
+    return existing
+
+
+def _request(data: dict[str, Any], digest: str) -> dict[str, str]:
+    """Keyed intakes record what was asked, so that a retry asking something else is refused."""
+    return {"request": digest} if data.get("idempotency_key") else {}
+
+
+def idempotent(
+    key: str | None, create: Any, ctx: Ctx | None = None, unit: Unit | None = None, digest: str = ""
+) -> Dossier:
     """Run `create` once per client key: a retry (even a concurrent one) returns the first dossier."""
+
+    def replay(existing: Dossier) -> Dossier:
+        return existing if ctx is None else _same_request(existing, ctx, unit, digest)
+
     if key:
         existing = Dossier.objects.filter(idempotency_key=key).first()
         if existing is not None:
-            return existing
+            return replay(existing)
     try:
         with transaction.atomic():
             result: Dossier = create()
@@ -244,7 +292,7 @@ def idempotent(key: str | None, create: Any) -> Dossier:
         if key:
             existing = Dossier.objects.filter(idempotency_key=key).first()
             if existing is not None:
-                return existing
+                return replay(existing)
         raise
 
 
@@ -309,12 +357,13 @@ def _receive(ctx: Ctx, data: dict[str, Any]) -> Dossier:
         payload = received_payload(d, ctx.at)
         if data.get("postal_tracking"):
             payload["postal_tracking"] = data["postal_tracking"]
-        event = append(d, "received", ctx.actor, ctx.at, payload, new=True)
+        event = append(d, "received", ctx.actor, ctx.at, {**payload, **_request(data, digest)}, new=True)
         after_receipt(d, ctx.at, event.seq)
         _attach_scans(ctx, d, data.get("scans") or [])
         return d
 
-    return idempotent(data.get("idempotency_key") or None, create)
+    digest = fingerprint(data)
+    return idempotent(data.get("idempotency_key") or None, create, ctx, reception, digest)
 
 
 def _refuse_new(ctx: Ctx, data: dict[str, Any]) -> Dossier:
@@ -330,11 +379,12 @@ def _refuse_new(ctx: Ctx, data: dict[str, Any]) -> Dossier:
             at=ctx.at,
             idempotency_key=data.get("idempotency_key") or None,
         )
-        event = append(d, "refused", ctx.actor, ctx.at, {"reason": data["reason"]}, new=True)
+        event = append(d, "refused", ctx.actor, ctx.at, {"reason": data["reason"], **_request(data, digest)}, new=True)
         notify(d, "refusal", event.seq, {"reason": data["reason"]})
         return d
 
-    return idempotent(data.get("idempotency_key") or None, create)
+    digest = fingerprint(data)
+    return idempotent(data.get("idempotency_key") or None, create, ctx, unit, digest)
 
 
 def _submit_online(ctx: Ctx, data: dict[str, Any]) -> Dossier:
@@ -360,13 +410,14 @@ def _submit_online(ctx: Ctx, data: dict[str, Any]) -> Dossier:
             "submitted",
             data.get("applicant_user"),
             ctx.at,
-            {"procedure": procedure.code, "unit": unit.code},
+            {"procedure": procedure.code, "unit": unit.code, **_request(data, digest)},
             new=True,
         )
         set_duty(d, DutyKind.ONLINE_ACCEPT, clock.add_working_hours(calendar(d), ctx.at, 8))
         return d
 
-    return idempotent(data.get("idempotency_key") or None, create)
+    digest = fingerprint(data)
+    return idempotent(data.get("idempotency_key") or None, create, ctx, data.get("receiving_unit") or unit, digest)
 
 
 def _accept(ctx: Ctx, data: dict[str, Any]) -> Dossier:
@@ -418,7 +469,8 @@ def _receive_linked(ctx: Ctx, data: dict[str, Any]) -> Dossier:
             idempotency_key=data.get("idempotency_key") or None,
             linked_group=group,
         )
-        event = append(parent, "received", ctx.actor, ctx.at, received_payload(parent, ctx.at), new=True)
+        payload = {**received_payload(parent, ctx.at), **_request(data, digest)}
+        event = append(parent, "received", ctx.actor, ctx.at, payload, new=True)
         for n, member in enumerate(members[1:], start=1):
             child = new_dossier(
                 procedure=member.procedure,
@@ -455,7 +507,8 @@ def _receive_linked(ctx: Ctx, data: dict[str, Any]) -> Dossier:
         after_receipt(parent, ctx.at, event.seq)
         return parent
 
-    return idempotent(data.get("idempotency_key") or None, create)
+    digest = fingerprint(data)
+    return idempotent(data.get("idempotency_key") or None, create, ctx, reception, digest)
 
 
 def _route_to_lead(ctx: Ctx, data: dict[str, Any]) -> Any:

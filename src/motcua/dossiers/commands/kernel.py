@@ -79,7 +79,7 @@ class DossierError(ValidationError):
     in the API; the others are bad input (400).
     """
 
-    CONFLICTS = frozenset({"stale_version", "illegal_transition"})
+    CONFLICTS = frozenset({"stale_version", "illegal_transition", "idempotency_conflict"})
 
     def __init__(self, message: str, code: str, fields: dict[str, list[str]] | None = None) -> None:
         super().__init__(message, code=code)

@@ -90,3 +90,28 @@ def test_online_submission_and_applicant_scope(world: Any) -> None:
         == "withdrawn"
     )
     assert s.cached_matches(Dossier.objects.get(code=code))
+
+
+def test_idempotency_keys_are_the_callers_own(world: Any) -> None:
+    """A retry returns the first dossier; another caller's key, or the same key with another body, gets 409
+    and nothing of the dossier (keys never leak another unit's data)."""
+    f.procedure()
+    body = {
+        "procedure": "1.001193",
+        "unit": world.commune.code,
+        "applicant_name": "Nguyễn Văn A",
+        "applicant_id_number": "056090000001",
+        "idempotency_key": "retry-1",
+    }
+    clerk = client_for(world.clerk)
+    first = clerk.post("/api/v1/dossiers/", body, format="json")
+    assert first.status_code == 201
+    assert clerk.post("/api/v1/dossiers/", body, format="json").json()["code"] == first.json()["code"]
+    changed = clerk.post("/api/v1/dossiers/", {**body, "applicant_name": "Trần Văn B"}, format="json")
+    assert changed.status_code == 409 and changed.json()["code"] == "idempotency_conflict"
+    other_clerk = f.official("clerk.other", world.other, "clerk")
+    f.procedure("1.000002")
+    stolen = client_for(other_clerk).post("/api/v1/dossiers/", {**body, "unit": world.other.code}, format="json")
+    assert stolen.status_code == 409 and "applicant" not in stolen.content.decode()
+    assert "Nguyễn Văn A" not in stolen.content.decode()
+    assert Dossier.objects.count() == 1
