@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from motcua.catalog import wording
 from motcua.catalog.models import Procedure
+from motcua.dossiers.commands.schemas import ID_NUMBER
 
 ALLOWED_UPLOADS = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
 
@@ -37,8 +38,11 @@ class IntakeForm(forms.Form):
     )
     applicant_id_number = forms.RegexField(
         label="Số định danh cá nhân / mã số doanh nghiệp",
-        regex=r"^[0-9]{9,13}$",
-        error_messages={"required": "Nhập số định danh.", "invalid": "Số định danh gồm 9 đến 13 chữ số."},
+        regex=ID_NUMBER,
+        error_messages={
+            "required": "Nhập số định danh.",
+            "invalid": "Số định danh cá nhân gồm 12 chữ số (CMND 9; mã số doanh nghiệp 10 hoặc 13 chữ số).",
+        },
     )
     applicant_phone = forms.RegexField(
         label="Số điện thoại",

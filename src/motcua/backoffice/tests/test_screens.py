@@ -80,7 +80,7 @@ def test_intake_validates_in_vietnamese(world: dict[str, Any]) -> None:
     c = client_for(world["clerk"])
     body = c.post(reverse("backoffice:intake"), intake_post(applicant_id_number="12ab", applicant_name="")).content
     text = body.decode()
-    assert "Số định danh gồm 9 đến 13 chữ số." in text
+    assert "Số định danh cá nhân gồm 12 chữ số" in text
     assert "Nhập họ và tên người nộp." in text
     assert (
         "Thiếu thành phần bắt buộc: Tờ khai đăng ký khai sinh theo mẫu"

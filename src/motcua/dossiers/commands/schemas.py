@@ -20,7 +20,8 @@ from motcua.dossiers.models import Channel
 # Paper channels a clerk receives through (online dossiers arrive through `submit_online`).
 INTAKE_CHANNELS = [(Channel.DIRECT, _("Trực tiếp")), (Channel.POSTAL, _("Bưu chính"))]
 MAX_AMOUNT = 10**12  # VND; well above any fee, far below the database's 2^63
-ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
+# Citizen ID (12 digits), old ID card (9), enterprise code (10, or 13 for a branch).
+ID_NUMBER = re.compile(r"^(\d{9}|\d{10}|\d{12}|\d{13})$")
 PHONE = re.compile(r"^\+?[0-9 .]{8,15}$")
 
 
@@ -219,7 +220,7 @@ class ApplicantFields(serializers.Serializer[Any]):
     def validate_applicant_id_number(self, value: str) -> str:
         value = value.strip()
         if value and not ID_NUMBER.match(value):
-            raise serializers.ValidationError(_("Số định danh cá nhân gồm 12 chữ số (hoặc CMND 9 chữ số)."))
+            raise serializers.ValidationError(_("Số định danh cá nhân gồm 12 chữ số (CMND 9 chữ số; mã số doanh nghiệp 10 hoặc 13 chữ số)."))
         return value
 
     def validate_applicant_phone(self, value: str) -> str:
