@@ -119,7 +119,7 @@ def act(c: Client, d: Dossier, action: str, **data: Any) -> str:
     return response.content.decode()
 
 
-def test_steps_approval_and_result(world: dict[str, Any]) -> None:
+def test_steps_approval_and_result(world: dict[str, Any], clock: Any) -> None:
     d = f.received(world["clerk"], world["unit"])
     specialist, leader = client_for(world["specialist"]), client_for(world["leader"])
     assert "Đã bắt đầu bước xử lý." in act(specialist, d, "start_step")
@@ -132,7 +132,12 @@ def test_steps_approval_and_result(world: dict[str, Any]) -> None:
     assert "Hồ sơ đã có kết quả" in act(leader, d, "finish")
     d.refresh_from_db()
     assert d.status == "finished"
-    assert list(d.step_runs.order_by("order").values_list("order", "outcome")) == [(1, "early"), (2, "early")]
+    # Both steps finish at the frozen instant: early when due on a later day, on time when due later today.
+    runs = list(d.step_runs.order_by("order"))
+    assert [r.order for r in runs] == [1, 2]
+    assert all(r.finished_at == timezone.now() <= r.due_at for r in runs)
+    today = timezone.localdate()
+    assert [r.outcome for r in runs] == ["early" if timezone.localdate(r.due_at) > today else "on_time" for r in runs]
     assert OutboxMessage.objects.filter(dossier=d, template="result_ready").exists()
 
 
