@@ -17,7 +17,8 @@ from motcua.notifications.models import OutboxMessage
 
 
 @pytest.fixture
-def world(db: None) -> dict[str, Any]:
+def world(db: None, clock: Any) -> dict[str, Any]:
+    """Deadlines are computed from now: the screens run on the frozen test clock (marker `clock`)."""
     u = f.units()
     people = f.staff(u["a"])
     f.process(f.procedure(), u["a"])
@@ -119,7 +120,7 @@ def act(c: Client, d: Dossier, action: str, **data: Any) -> str:
     return response.content.decode()
 
 
-def test_steps_approval_and_result(world: dict[str, Any], clock: Any) -> None:
+def test_steps_approval_and_result(world: dict[str, Any]) -> None:
     d = f.received(world["clerk"], world["unit"])
     specialist, leader = client_for(world["specialist"]), client_for(world["leader"])
     assert "Đã bắt đầu bước xử lý." in act(specialist, d, "start_step")
