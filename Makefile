@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 MOTCUA_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/motcua_test
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-postgres lint bench bench-quick openapi docs-settings screens clean
+.PHONY: install test-deps run test test-postgres lint bench bench-quick openapi docs-settings screens clean
 
 install: $(STAMP)
 
@@ -20,10 +20,14 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/motcua demo
 
-test: install
+# System packages the tests need (Pango, Noto fonts, pdftoppm): installed when root with apt, else named.
+test-deps:
+	@sh scripts/test-deps
+
+test: install test-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install
+test-postgres: install test-deps
 	MOTCUA_DATABASE_URL=$(MOTCUA_TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -1,9 +1,70 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures and gates: the test clock, PostgreSQL-only tests, CI's "skip is a failure" rule.
+
+The clock: a test that depends on the date or hour takes the `clock` fixture (which marks it `clock`)
+and runs frozen at `MOTCUA_TEST_NOW` if set, else at `DEFAULT_NOW`. `MOTCUA_TEST_NOW=<ISO instant>`
+also moves the whole session there (ticking), so `MOTCUA_TEST_NOW=... pytest -m clock` re-runs the
+date-dependent tests at another instant (CI does, see .ci/run).
+
+`MOTCUA_REQUIRE_ALL=1` (set by CI) turns the skip of a browser test, and on PostgreSQL of a `postgres`
+test, into a failure: CI must not go green by running less.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
 import pytest
 from django.db import connection
+
+# An ordinary working Wednesday morning, far from holidays (Asia/Ho_Chi_Minh).
+DEFAULT_NOW = "2026-11-25T09:30:00+07:00"
+_session_travel: Any = None
+
+
+def test_now() -> datetime:
+    """The instant the `clock` fixture freezes at: MOTCUA_TEST_NOW (ISO 8601, with offset) or DEFAULT_NOW."""
+    raw = os.environ.get("MOTCUA_TEST_NOW") or DEFAULT_NOW
+    value = datetime.fromisoformat(raw)
+    if value.tzinfo is None:
+        raise pytest.UsageError(f"MOTCUA_TEST_NOW needs a UTC offset, e.g. 2026-02-16T06:59:00+07:00 (got {raw!r})")
+    return value
+
+
+test_now.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With MOTCUA_TEST_NOW set, the whole session runs from that instant on (the clock ticks)."""
+    global _session_travel
+    if os.environ.get("MOTCUA_TEST_NOW"):
+        import time_machine
+
+        _session_travel = time_machine.travel(test_now(), tick=True)
+        _session_travel.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _session_travel
+    if _session_travel is not None:
+        _session_travel.stop()
+        _session_travel = None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    frozen = os.environ.get("MOTCUA_TEST_NOW")
+    return f"motcua clock: session from {frozen}" if frozen else f"motcua clock: `clock` fixture at {DEFAULT_NOW}"
+
+
+@pytest.fixture
+def clock() -> Iterator[Any]:
+    """A frozen clock (time-machine): `clock.move_to(...)`, `clock.shift(timedelta)`; see the module docstring."""
+    import time_machine
+
+    with time_machine.travel(test_now(), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -12,12 +73,34 @@ def on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip `postgres`-marked tests when the suite runs on SQLite."""
+    """Mark `clock` users; skip `postgres`-marked tests when the suite runs on SQLite."""
     from django.conf import settings
 
+    for item in items:
+        if "clock" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.clock)
     if str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (run `make test-postgres`)")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def require_all() -> bool:
+    return os.environ.get("MOTCUA_REQUIRE_ALL", "") not in ("", "0")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Under MOTCUA_REQUIRE_ALL, a skipped browser test (or `postgres` test on PostgreSQL) fails."""
+    report = yield
+    if report.skipped and require_all() and not hasattr(report, "wasxfail"):
+        gated = {"browser"} & (set(item.keywords) | set(getattr(item, "fixturenames", ())))
+        if "postgres" in item.keywords and connection.vendor == "postgresql":
+            gated.add("postgres")
+        if gated:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            report.outcome = "failed"
+            report.longrepr = f"MOTCUA_REQUIRE_ALL: a {'/'.join(sorted(gated))} test was skipped: {reason}"
+    return report

@@ -28,18 +28,18 @@ def text_of(data: bytes) -> str:
 
 
 def qr_raw(data: bytes) -> str:
-    """Render page 1 to an image and decode its QR code (zbar)."""
+    """Render page 1 to an image (poppler's pdftoppm) and decode its QR code (zxing-cpp, a self-contained wheel)."""
+    import zxingcpp
     from PIL import Image
-    from pyzbar.pyzbar import ZBarSymbol, decode
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "form.pdf"
         src.write_bytes(data)
         subprocess.run(["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", str(src), f"{tmp}/page"], check=True)
         (png,) = Path(tmp).glob("page*.png")
-        found = decode(Image.open(png), symbols=[ZBarSymbol.QRCODE])
+        found = zxingcpp.read_barcodes(Image.open(png), formats=zxingcpp.BarcodeFormat.QRCode)
     assert len(found) == 1, "exactly one QR code on the first page"
-    return str(found[0].data.decode("utf-8"))
+    return str(found[0].bytes.decode("utf-8"))
 
 
 def qr_of(data: bytes) -> dict[str, Any]:

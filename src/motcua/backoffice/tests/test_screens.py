@@ -17,7 +17,8 @@ from motcua.notifications.models import OutboxMessage
 
 
 @pytest.fixture
-def world(db: None) -> dict[str, Any]:
+def world(db: None, clock: Any) -> dict[str, Any]:
+    """Deadlines are computed from now: the screens run on the frozen test clock (marker `clock`)."""
     u = f.units()
     people = f.staff(u["a"])
     f.process(f.procedure(), u["a"])
@@ -132,7 +133,12 @@ def test_steps_approval_and_result(world: dict[str, Any]) -> None:
     assert "Hồ sơ đã có kết quả" in act(leader, d, "finish")
     d.refresh_from_db()
     assert d.status == "finished"
-    assert list(d.step_runs.order_by("order").values_list("order", "outcome")) == [(1, "early"), (2, "early")]
+    # Both steps finish at the frozen instant: early when due on a later day, on time when due later today.
+    runs = list(d.step_runs.order_by("order"))
+    assert [r.order for r in runs] == [1, 2]
+    assert all(r.finished_at == timezone.now() <= r.due_at for r in runs)
+    today = timezone.localdate()
+    assert [r.outcome for r in runs] == ["early" if timezone.localdate(r.due_at) > today else "on_time" for r in runs]
     assert OutboxMessage.objects.filter(dossier=d, template="result_ready").exists()
 
 

@@ -7,18 +7,18 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
 from django.db import connection, transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from motcua.notifications.models import OutboxMessage, OutboxStatus, SimulatedDelivery
 from motcua.notifications.outbox import enqueue
 
 N = 300
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _database_url() -> str:
@@ -64,10 +64,9 @@ def test_sigkill_mid_delivery_loses_nothing_and_sends_nothing_twice() -> None:
     assert delivered_at_kill < N, "the kill came too late to test anything"
     assert OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
 
-    # Time passes beyond the dead worker's lease; a new worker finishes the job.
-    OutboxMessage.objects.filter(status=OutboxStatus.SENDING).update(
-        next_attempt_at=timezone.now() - timedelta(seconds=1)
-    )
+    # Time passes beyond the dead worker's lease; a new worker finishes the job. The worker is another
+    # process on the real clock while this one may run frozen (MOTCUA_TEST_NOW): expire the lease on both.
+    OutboxMessage.objects.filter(status=OutboxStatus.SENDING).update(next_attempt_at=LONG_AGO)
     second = _worker("--once", delay_ms=0)
     _, err = second.communicate(timeout=120)
     assert second.returncode == 0, err.decode()
