@@ -316,6 +316,8 @@ def _receive(sc: Scenario, tl: Timeline, at: datetime) -> Any:
         unit=unit,
         applicant=_applicant(sc.person),
         channel=sc.channel,
+        # A dossier that came by post carries its postal item number (VNPost's 13-character format).
+        postal_tracking=f"EB{sc.person:07d}{sc.back:02d}VN" if sc.channel == "postal" else "",
         idempotency_key=KEY + sc.name,
         now=at,
     )
