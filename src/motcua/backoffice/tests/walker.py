@@ -95,11 +95,14 @@ def walk_to_result(clients: list[Client], code: str, max_moves: int = 40) -> lis
     from motcua.dossiers.models import Dossier
 
     taken: list[tuple[int, str]] = []
+    last = 0
     for _ in range(max_moves):
         if Dossier.objects.get(code=code).status == "returned":
             return taken
         moved = False
-        for i, c in enumerate(clients):
+        # Ask whoever acted last first (they often go on), then the others: each is shown only their own offers.
+        for i in [last, *[n for n in range(len(clients)) if n != last]]:
+            c = clients[i]
             choices = [name for name in PROGRESS if name in offered(c, code)]
             if not choices:
                 continue
@@ -111,7 +114,7 @@ def walk_to_result(clients: list[Client], code: str, max_moves: int = 40) -> lis
                 messages_in(page, "error"),
             )
             taken.append((i, command))
-            moved = True
+            last, moved = i, True
             break
         assert moved, (code, Dossier.objects.get(code=code).status, "no progress action offered to anyone")
     raise AssertionError(f"{code}: not returned after {max_moves} moves: {taken}")

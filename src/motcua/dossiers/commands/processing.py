@@ -22,7 +22,7 @@ from motcua.dossiers.commands.kernel import (
     next_steps,
     step_unit,
 )
-from motcua.dossiers.commands.table import STEP_NEXT, STEP_OPEN, Command, _holds_step, register
+from motcua.dossiers.commands.table import STEP_NEXT, STEP_OPEN, Command, _holds_step, register, roles_at
 from motcua.dossiers.models import DutyKind, StepRun
 from motcua.organizations.models import Membership, Role, Unit
 from motcua.organizations.names import display_name
@@ -35,7 +35,7 @@ def _startable(ctx: Ctx, order: int | None = None) -> list[ProcessStep]:
         steps = [s for s in steps if s.order == order]
     if ctx.actor is SYSTEM:
         return steps
-    return [s for s in steps if _holds_step(ctx.actor, step_unit(ctx.d, s), s.role)]
+    return [s for s in steps if _holds_step(ctx.actor, step_unit(ctx.d, s), s.role, roles_at(ctx, step_unit(ctx.d, s)))]
 
 
 def start(ctx: Ctx, step: ProcessStep | None, *, assignee: Any, name: str = "") -> StepRun:
@@ -131,7 +131,7 @@ def _my_open_runs(ctx: Ctx, order: int | None) -> list[StepRun]:
     runs = [r for r in ctx.open_runs() if order is None or r.order == order]
     if ctx.actor is SYSTEM:
         return runs
-    return [r for r in runs if _holds_step(ctx.actor, r.unit, r.role)]
+    return [r for r in runs if _holds_step(ctx.actor, r.unit, r.role, roles_at(ctx, r.unit))]
 
 
 def _has_process(ctx: Ctx) -> None:

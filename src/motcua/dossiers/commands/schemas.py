@@ -220,7 +220,9 @@ class ApplicantFields(serializers.Serializer[Any]):
     def validate_applicant_id_number(self, value: str) -> str:
         value = value.strip()
         if value and not ID_NUMBER.match(value):
-            raise serializers.ValidationError(_("Số định danh cá nhân gồm 12 chữ số (CMND 9 chữ số; mã số doanh nghiệp 10 hoặc 13 chữ số)."))
+            raise serializers.ValidationError(
+                _("Số định danh cá nhân gồm 12 chữ số (CMND 9 chữ số; mã số doanh nghiệp 10 hoặc 13 chữ số).")
+            )
         return value
 
     def validate_applicant_phone(self, value: str) -> str:

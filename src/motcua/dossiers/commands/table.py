@@ -49,8 +49,12 @@ class Grant:
             )
         if self.where in (UNIT, RECEIVING):
             unit = _unit_of(ctx, self.where)
-            return unit is not None and self.action is not None and access.can(actor, self.action, unit)
-        return any(_holds_step(actor, unit, role) for unit, role in step_holders(ctx, self.where))
+            return (
+                unit is not None
+                and self.action is not None
+                and bool(roles_at(ctx, unit) & access.roles_allowing(self.action))
+            )
+        return any(_holds_step(actor, unit, role, roles_at(ctx, unit)) for unit, role in step_holders(ctx, self.where))
 
     def describe(self) -> str:
         if self.where in (UNIT, RECEIVING):
@@ -65,11 +69,18 @@ def _unit_of(ctx: Ctx, where: str) -> Unit | None:
     return receiving(ctx.dossier) if where == RECEIVING else ctx.dossier.unit
 
 
-def _holds_step(actor: Any, unit: Unit, role: str) -> bool:
+def roles_at(ctx: Ctx, unit: Unit) -> set[str]:
+    """The actor's roles over `unit`, asked once per context (a page judges some twenty commands)."""
+    found: set[str] = ctx.cached(f"roles:{unit.pk}", lambda: access.roles_in(ctx.actor, unit))
+    return found
+
+
+def _holds_step(actor: Any, unit: Unit, role: str, roles: set[str] | None = None) -> bool:
     """A step with a role needs that role at the step's unit; a step without one needs the `process` action."""
+    roles = access.roles_in(actor, unit) if roles is None else roles
     if role:
-        return role in access.roles_in(actor, unit)
-    return access.can(actor, Action.PROCESS, unit)
+        return role in roles
+    return bool(roles & access.roles_allowing(Action.PROCESS))
 
 
 def step_holders(ctx: Ctx, where: str) -> list[tuple[Unit, str]]:
