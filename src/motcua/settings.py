@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -135,13 +136,17 @@ OUTBOX_LEASE_SECONDS = float(config.env("MOTCUA_OUTBOX_LEASE_SECONDS"))
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "motcua.core.openapi.AutoSchema",
+    # Token first: its challenge makes a request without credentials a 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DATETIME_FORMAT": "iso-8601",
+    "DEFAULT_PAGINATION_CLASS": "motcua.core.api.Pagination",
+    "EXCEPTION_HANDLER": "motcua.core.api.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -153,7 +158,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"DeadlineUnitEnum": "motcua.catalog.models.DeadlineUnit"},
+    "ENUM_NAME_OVERRIDES": {
+        "DeadlineUnitEnum": "motcua.catalog.models.DeadlineUnit",
+        "ChannelEnum": "motcua.dossiers.models.Channel",
+        "IntakeChannelEnum": "motcua.dossiers.commands.schemas.INTAKE_CHANNELS",
+    },
 }
 
 LOGGING = {

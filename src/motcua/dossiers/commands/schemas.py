@@ -14,12 +14,16 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from motcua.core.api import Error as Error  # the API's one error body, re-exported for the views
 from motcua.core.text import nfc
 from motcua.dossiers.models import Channel
 
 MAX_AMOUNT = 10**12  # VND; well above any fee, far below the database's 2^63
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
 PHONE = re.compile(r"^\+?[0-9 .]{8,15}$")
+# The channels a clerk records at intake (online filings come through `submit_online`); named in the OpenAPI
+# document as `IntakeChannelEnum` (settings.SPECTACULAR_SETTINGS).
+INTAKE_CHANNELS = [(Channel.DIRECT, _("Trực tiếp")), (Channel.POSTAL, _("Bưu chính"))]
 
 
 class Text(serializers.CharField):
@@ -272,7 +276,7 @@ class Receive(ApplicantFields):
         help_text="The one-stop unit that receives (default: the competent unit)",
     )
     channel = serializers.ChoiceField(
-        choices=[(Channel.DIRECT, _("Trực tiếp")), (Channel.POSTAL, _("Bưu chính"))],
+        choices=INTAKE_CHANNELS,
         default=Channel.DIRECT,
         help_text="direct or postal",
     )
@@ -288,9 +292,7 @@ class Receive(ApplicantFields):
 class RefuseNew(ApplicantFields):
     procedure = Text(max_length=40)
     unit = Text(max_length=40)
-    channel = serializers.ChoiceField(
-        choices=[(Channel.DIRECT, _("Trực tiếp")), (Channel.POSTAL, _("Bưu chính"))], default=Channel.DIRECT
-    )
+    channel = serializers.ChoiceField(choices=INTAKE_CHANNELS, default=Channel.DIRECT)
     reason = Text(label=_("Lý do từ chối"), max_length=2000)
 
     def validate_applicant_name(self, value: str) -> str:
@@ -306,12 +308,4 @@ class ReceiveLinked(ApplicantFields):
     group = Text(max_length=40, help_text="Linked group code")
     receiving_unit = Text(max_length=40)
     units = serializers.DictField(child=Text(max_length=40), help_text="procedure code -> unit code")
-    channel = serializers.ChoiceField(
-        choices=[(Channel.DIRECT, _("Trực tiếp")), (Channel.POSTAL, _("Bưu chính"))], default=Channel.DIRECT
-    )
-
-
-class Error(serializers.Serializer[Any]):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    channel = serializers.ChoiceField(choices=INTAKE_CHANNELS, default=Channel.DIRECT)
