@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.analytics.report import GROUPINGS, Scope, resolution_report, unit_and_descendants
+from motcua.analytics.rules import EARLIEST, LATEST
 from motcua.core.api import Error
 
 
@@ -32,6 +33,11 @@ class PeriodQuery(serializers.Serializer):  # type: ignore[type-arg]
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["start"] > attrs["to"]:
             raise ValidationError({"from": [_("Ngày bắt đầu sau ngày kết thúc.")]})
+        for name, day in (("from", attrs["start"]), ("to", attrs["to"])):
+            if not EARLIEST <= day <= LATEST:
+                raise ValidationError(
+                    {name: [_("Ngày phải trong khoảng %(a)s – %(b)s.") % {"a": EARLIEST, "b": LATEST}]}
+                )
         return attrs
 
 

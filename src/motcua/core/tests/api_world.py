@@ -21,6 +21,7 @@ class ApiWorld:
     specialist: Any
     leader: Any
     keys: dict[str, list[str]] = field(default_factory=dict)  # first URL segment -> real lookup values
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # intake path -> a body that succeeds
 
 
 def build() -> ApiWorld:
@@ -75,5 +76,16 @@ def build() -> ApiWorld:
         "fields": ["HT"],
         "linked-groups": [group.code],
         "officials": [str(pk) for pk in Membership.objects.order_by("pk").values_list("pk", flat=True)[:2]],
+    }
+    applicant = {"applicant_name": APPLICANT.name, "applicant_id_number": APPLICANT.id_number}
+    world.bodies = {
+        "/api/v1/dossiers/": {"procedure": birth.code, "unit": commune.code, **applicant},
+        "/api/v1/dossiers/online/": {"procedure": birth.code, "unit": commune.code, **applicant},
+        "/api/v1/dossiers/linked/": {
+            "group": group.code,
+            "receiving_unit": commune.code,
+            "units": {birth.code: commune.code, residence.code: commune.code},
+            **applicant,
+        },
     }
     return world
