@@ -81,6 +81,12 @@ def build() -> ApiWorld:
     world.bodies = {
         "/api/v1/dossiers/": {"procedure": birth.code, "unit": commune.code, **applicant},
         "/api/v1/dossiers/online/": {"procedure": birth.code, "unit": commune.code, **applicant},
+        "/api/v1/dossiers/refuse-new/": {
+            "procedure": birth.code,
+            "unit": commune.code,
+            "reason": "Thiếu tờ khai",
+            **applicant,
+        },
         "/api/v1/dossiers/linked/": {
             "group": group.code,
             "receiving_unit": commune.code,

@@ -132,3 +132,43 @@ def test_token_cli_issues_rotates_and_revokes(capsys: pytest.CaptureFixture[str]
     capsys.readouterr()
     assert main(["token", "create", "nobody"]) == 2
     assert capsys.readouterr().err.strip() == "motcua: error: no account named 'nobody'"
+
+
+def test_every_command_documents_its_body_and_refusals() -> None:
+    from rest_framework.fields import FileField
+
+    from motcua.dossiers.commands import COMMANDS
+
+    posts = {path: item["post"] for path, item in SPEC["paths"].items() if "post" in item}
+    documented = 0
+    for command in COMMANDS.values():
+        intake = {"receive": "", "submit_online": "online/", "receive_linked": "linked/", "refuse_new": "refuse-new/"}
+        if command.creates:
+            path = f"/api/v1/dossiers/{intake[command.name]}"
+        else:
+            path = f"/api/v1/dossiers/{{code}}/{command.slug}/"
+        op = posts[path]
+        content = op["requestBody"]["content"]
+        has_files = any(isinstance(f, FileField) for f in command.schema().fields.values())
+        assert (set(content) == {"multipart/form-data"}) == has_files, path
+        for media in content.values():
+            assert media["schema"]["$ref"].endswith(f"/{command.schema.__name__}Request"), path
+        codes = {"400", "401", "403"} if command.creates else {"400", "401", "403", "404", "409"}
+        for code in codes:
+            assert op["responses"][code]["content"]["application/json"]["schema"]["$ref"].endswith("/Error"), (
+                path,
+                code,
+            )
+        documented += 1
+    assert documented == len(COMMANDS) >= 26
+
+
+def test_counter_refusal_has_an_endpoint_like_every_other_command() -> None:
+    world = build()
+    c = APIClient()
+    c.force_authenticate(world.clerk)
+    r = c.post("/api/v1/dossiers/refuse-new/", world.bodies["/api/v1/dossiers/refuse-new/"], format="json")
+    assert r.status_code == 201 and r.json()["status"] == "refused", r.content
+    c.force_authenticate(world.specialist)  # refusing at the counter is the clerk's
+    r = c.post("/api/v1/dossiers/refuse-new/", world.bodies["/api/v1/dossiers/refuse-new/"], format="json")
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"

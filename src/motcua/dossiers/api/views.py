@@ -139,6 +139,17 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """Receive a liên thông group: the lead dossier and one sub-dossier per participating unit."""
         return self._create("receive_linked", request)
 
+    @extend_schema(
+        request=COMMANDS["refuse_new"].schema,
+        responses={201: ser.DossierSerializer, **INTAKE_ERRORS},
+        summary=COMMANDS["refuse_new"].summary,
+        operation_id="dossiers_refuse_new",
+    )
+    @action(detail=False, methods=["post"], url_path="refuse-new")
+    def refuse_new(self, request: Request) -> Response:
+        """Refuse a counter visit at intake; the refusal is recorded as a dossier (status `refused`)."""
+        return self._create("refuse_new", request)
+
 
 def _endpoint(command: Command) -> Any:
     def handler(self: DossierViewSet, request: Request, code: str | None = None) -> Response:
