@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 COMMAND_MODULES = [
     "motcua.core.cli",
+    "motcua.organizations.cli",
     "motcua.calendar.cli",
     "motcua.catalog.cli",
     "motcua.dossiers.cli",

@@ -29,11 +29,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
-    "rest_framework.authtoken",
     "axes",
     "motcua.core",
     "motcua.organizations",
@@ -198,16 +198,20 @@ OUTBOX_LEASE_SECONDS = float(config.env("MOTCUA_OUTBOX_LEASE_SECONDS"))
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "motcua.core.openapi.AutoSchema",
+    # Token first: its challenge makes a request without credentials a 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # No HTTP Basic: it would let anyone guess passwords without a lock-out, at full hashing cost.
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous request gets 401 with `WWW-Authenticate: Token`.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Every text field reaches the views in NFC, whatever parsers a view lists (core.parsers).
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "motcua.core.parsers.NFCContentNegotiation",
     "DATETIME_FORMAT": "iso-8601",
+    "DEFAULT_PAGINATION_CLASS": "motcua.core.api.Pagination",
+    "EXCEPTION_HANDLER": "motcua.core.api.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -32,6 +32,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+handler404 = "motcua.core.api.not_found"
+
 admin.site.site_header = "motcua — Quản trị hệ thống Một cửa"
 admin.site.site_title = "motcua"
 admin.site.index_title = "Quản trị"

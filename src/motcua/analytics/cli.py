@@ -94,6 +94,10 @@ def _period(args: argparse.Namespace) -> tuple[date, date]:
     start, end = _date(args.start, "from"), _date(args.end, "to")
     if start > end:
         raise CLIError(f"--from {start} is after --to {end}")
+    from motcua.analytics.rules import EARLIEST, LATEST  # pure: no Django before setup
+
+    if start < EARLIEST or end > LATEST:
+        raise CLIError(f"the period must lie between {EARLIEST} and {LATEST}")
     if args.source not in ("rollup", "base"):
         raise CLIError(f"--source must be rollup or base, not {args.source!r}")
     return start, end

@@ -55,6 +55,10 @@ ALL_STATUSES: Final = frozenset(
     }
 )
 CHANNELS: Final = frozenset({"direct", "online", "postal"})
+# Periods a report can cover: the working calendar's years (the prefix sums step a day and a month
+# beyond the ends, which Python dates cannot do at year 1 or 9999).
+EARLIEST: Final = date(1901, 1, 1)
+LATEST: Final = date(2199, 12, 31)
 
 # Counters stored per (unit, procedure, day). Names are the rollup columns.
 MEASURES: Final = (

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from motcua.analytics import charts
 from motcua.analytics.exports import RENDERERS
 from motcua.analytics.report import GROUPINGS, Scope, flag_counts, resolution_report, unit_and_descendants
-from motcua.analytics.rules import LOCAL_TZ, rate
+from motcua.analytics.rules import EARLIEST, LATEST, LOCAL_TZ, rate
 
 
 @dataclass
@@ -59,6 +59,8 @@ def _filters(request: HttpRequest, unit: str = "") -> Filters:
         raise BadFilter(_("Ngày không hợp lệ.")) from None
     if start > end:
         raise BadFilter(_("Ngày bắt đầu sau ngày kết thúc."))
+    if start < EARLIEST or end > LATEST:
+        raise BadFilter(_("Ngày phải trong khoảng %(a)s – %(b)s.") % {"a": EARLIEST, "b": LATEST})
     level = request.GET.get("level", "")
     if level and level not in ("province", "district", "commune"):
         raise BadFilter(_("Cấp không hợp lệ."))

@@ -245,6 +245,8 @@ def test_cli_resolution_json_and_errors(dataset: dict[str, Any], capsys: pytest.
     for argv, needle in [
         (["--from", "2025-13-01", "--to", "2025-01-20"], "not a date"),
         (["--from", "2025-01-21", "--to", "2025-01-20"], "after"),
+        (["--from", "0001-01-01", "--to", "0001-01-01"], "between 1901-01-01 and 2199-12-31"),
+        (["--from", "2025-01-01", "--to", "9999-12-31"], "between"),
         (["--from", "2025-01-10", "--to", "2025-01-20", "--unit", "NOPE"], "unknown unit"),
         (["--from", "2025-01-10", "--to", "2025-01-20", "--by", "x"], "--by"),
         (["--from", "2025-01-10", "--to", "2025-01-20", "--format", "doc"], "--format"),

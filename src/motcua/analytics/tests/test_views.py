@@ -61,6 +61,7 @@ def test_exports_and_bad_input(users: dict[str, Any]) -> None:
     assert r.status_code == 200 and r.content[:2] == b"PK"
     assert c.get(f"/analytics/export.csv?{Q}&by=field").content.decode("utf-8-sig").startswith("STT")
     assert c.get("/analytics/?from=2025-02-30&to=2025-03-01").status_code == 400
+    assert c.get("/analytics/?from=0001-01-01&to=0001-01-01").status_code == 400  # was a 500 (date overflow)
     assert c.get(f"/analytics/dossiers/?{Q}&cell=nope").status_code == 400
 
 
@@ -81,6 +82,9 @@ def test_api_resolution_and_index(users: dict[str, Any]) -> None:
     assert doc["total"] == EXPECTED_TOTAL
     assert c.get(f"/api/v1/analytics/index766?{Q}").json()["total"] == 43.48
     assert c.get("/api/v1/analytics/resolution?from=2025-01-21&to=2025-01-20").status_code == 400
+    for period in ("from=0001-01-01&to=0001-01-01", "from=2025-01-01&to=9999-12-31"):
+        r = c.get(f"/api/v1/analytics/index766?{period}")
+        assert r.status_code == 400 and r.json()["code"] == "invalid_input", period
     assert c.get(f"/api/v1/analytics/resolution?{Q}&by=nope").status_code == 400
     c.force_login(users["clerk"])
     assert c.get(f"/api/v1/analytics/resolution?{Q}").json()["total"]["received"]["total"] == 3

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from motcua.calendar.engine import TZ, UNITS, explain_vi
 from motcua.calendar.service import UnknownCalendar, get_calendar
+from motcua.core.api import Error
 
 
 def _aware(value: datetime) -> datetime:
@@ -59,7 +60,7 @@ class DueView(APIView):
 
     @extend_schema(
         parameters=[DueQuery, OpenApiParameter("pause", str, many=True, description="START/END")],
-        responses=DueResult,
+        responses={200: DueResult, 400: Error, 404: Error},
         operation_id="calendar_due",
     )
     def get(self, request: Request) -> Response:
@@ -105,7 +106,11 @@ class DaysView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[DaysQuery], responses=DayResult(many=True), operation_id="calendar_days")
+    @extend_schema(
+        parameters=[DaysQuery],
+        responses={200: DayResult(many=True), 400: Error, 404: Error},
+        operation_id="calendar_days",
+    )
     def get(self, request: Request) -> Response:
         q = DaysQuery(data=request.query_params)
         q.is_valid(raise_exception=True)

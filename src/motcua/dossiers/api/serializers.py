@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from motcua.documents.models import Document
 from motcua.dossiers import lifecycle
-from motcua.dossiers.models import Dossier, DossierEvent, Duty, StepRun
+from motcua.dossiers.models import Dossier, DossierEvent, Duty, Outcome, StepRun
 
 
 class EventSerializer(serializers.ModelSerializer[DossierEvent]):
@@ -20,6 +20,8 @@ class EventSerializer(serializers.ModelSerializer[DossierEvent]):
 
 class StepRunSerializer(serializers.ModelSerializer[StepRun]):
     unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Declared: a read-only model field loses `allow_blank`, and the document would omit "" (a step still open).
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = StepRun
@@ -56,9 +58,11 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
 class DossierSerializer(serializers.ModelSerializer[Dossier]):
     procedure: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    receiving_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    receiving_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     lead: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        source="parent", slug_field="code", read_only=True, help_text="Lead dossier (liên thông)"
+        source="parent", slug_field="code", read_only=True, allow_null=True, help_text="Lead dossier (liên thông)"
     )
 
     class Meta:

@@ -17,7 +17,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.fields import FileField
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,12 +35,7 @@ ERRORS = {
     404: OpenApiResponse(Error, description="No such dossier within the caller's scope."),
     409: OpenApiResponse(Error, description="The dossier changed (`stale_version`) or its state forbids this."),
 }
-
-
-class DossierPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
+INTAKE_ERRORS = {code: response for code, response in ERRORS.items() if code in (400, 401, 403)}
 
 
 def error_response(exc: Exception) -> Response:
@@ -62,10 +56,11 @@ def _respond(result: Any, created: bool = False) -> Response:
     )
 
 
-def _data(request: Request) -> Mapping[str, Any]:
-    """The request's body as a mapping (a JSON list or scalar is not a command's input: treated as empty)."""
-    data = request.data
-    return data if isinstance(data, Mapping) else {}
+def _input(request: Request) -> Mapping[str, Any]:
+    """The body as a command's input (`execute` takes a mapping): a JSON array or number is refused as bad input."""
+    if not isinstance(request.data, Mapping):
+        raise DossierError("Nội dung yêu cầu phải là một đối tượng (JSON object hoặc form).", "invalid_input")
+    return request.data
 
 
 def _request_body(schema: type[Any]) -> Any:
@@ -80,7 +75,6 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     lookup_value_regex = "[^/]+"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = ser.DossierSerializer
-    pagination_class = DossierPagination
 
     def get_queryset(self) -> QuerySet[Dossier]:
         qs = visible_dossiers(self.request.user)
@@ -98,15 +92,16 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _create(self, name: str, request: Request, **extra: Any) -> Response:
         try:
-            result = commands.execute(name, request.user, data=_data(request), extra=extra)
+            result = commands.execute(name, request.user, data=_input(request), extra=extra)
         except (DossierError, PermissionDenied) as exc:
             return error_response(exc)
         return _respond(result, created=True)
 
     @extend_schema(
         request=COMMANDS["receive"].schema,
-        responses={201: ser.DossierSerializer, **ERRORS},
+        responses={201: ser.DossierSerializer, **INTAKE_ERRORS},
         summary=COMMANDS["receive"].summary,
+        operation_id="dossiers_receive",
     )
     def create(self, request: Request) -> Response:
         """Receive a paper dossier at the counter (direct or postal)."""
@@ -114,8 +109,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(
         request=COMMANDS["submit_online"].schema,
-        responses={201: ser.DossierSerializer, **ERRORS},
+        responses={201: ser.DossierSerializer, **INTAKE_ERRORS},
         summary=COMMANDS["submit_online"].summary,
+        operation_id="dossiers_submit_online",
     )
     @action(detail=False, methods=["post"], url_path="online")
     def submit_online(self, request: Request) -> Response:
@@ -124,13 +120,25 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(
         request=COMMANDS["receive_linked"].schema,
-        responses={201: ser.DossierSerializer, **ERRORS},
+        responses={201: ser.DossierSerializer, **INTAKE_ERRORS},
         summary=COMMANDS["receive_linked"].summary,
+        operation_id="dossiers_receive_linked",
     )
     @action(detail=False, methods=["post"], url_path="linked")
     def receive_linked(self, request: Request) -> Response:
         """Receive a liên thông group: the lead dossier and one sub-dossier per participating unit."""
         return self._create("receive_linked", request)
+
+    @extend_schema(
+        request=COMMANDS["refuse_new"].schema,
+        responses={201: ser.DossierSerializer, **INTAKE_ERRORS},
+        summary=COMMANDS["refuse_new"].summary,
+        operation_id="dossiers_refuse_new",
+    )
+    @action(detail=False, methods=["post"], url_path="refuse-new")
+    def refuse_new(self, request: Request) -> Response:
+        """Refuse a counter visit at intake; the refusal is recorded as a dossier (status `refused`)."""
+        return self._create("refuse_new", request)
 
 
 def _endpoint(command: Command) -> Any:
@@ -140,7 +148,7 @@ def _endpoint(command: Command) -> Any:
         except Http404:
             return Response({"code": "not_found", "detail": "Không tìm thấy hồ sơ."}, status=status.HTTP_404_NOT_FOUND)
         try:
-            result = commands.execute(command.name, request.user, dossier, _data(request))
+            result = commands.execute(command.name, request.user, dossier, _input(request))
         except (DossierError, PermissionDenied) as exc:
             return error_response(exc)
         return _respond(result)
@@ -148,13 +156,14 @@ def _endpoint(command: Command) -> Any:
     name = command.slug.replace("-", "_")
     handler.__name__ = name
     handler.__doc__ = command.summary
-    decorated = extend_schema(
+    # `action` replaces the function's `kwargs`, where `extend_schema` keeps its override: schema last.
+    routed = action(detail=True, methods=["post"], url_path=command.slug, url_name=command.slug)(handler)
+    return extend_schema(
         request=_request_body(command.schema),
         responses={200: ser.DossierSerializer, **ERRORS},
         summary=command.summary,
         operation_id=f"dossiers_{name}",
-    )(handler)
-    return action(detail=True, methods=["post"], url_path=command.slug, url_name=command.slug)(decorated)
+    )(routed)
 
 
 for _command in COMMANDS.values():

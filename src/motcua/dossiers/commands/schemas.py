@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from motcua.core.api import Error as Error  # the API's one error body, re-exported for the views
 from motcua.core.text import nfc
 from motcua.dossiers.models import Channel
 
@@ -23,6 +24,9 @@ MAX_AMOUNT = 10**12  # VND; well above any fee, far below the database's 2^63
 # Citizen ID (12 digits), old ID card (9), enterprise code (10, or 13 for a branch).
 ID_NUMBER = re.compile(r"^(\d{9}|\d{10}|\d{12}|\d{13})$")
 PHONE = re.compile(r"^\+?[0-9 .]{8,15}$")
+# The channels a clerk records at intake (online filings come through `submit_online`); named in the OpenAPI
+# document as `IntakeChannelEnum` (settings.SPECTACULAR_SETTINGS).
+INTAKE_CHANNELS = [(Channel.DIRECT, _("Trực tiếp")), (Channel.POSTAL, _("Bưu chính"))]
 
 
 class Text(serializers.CharField):
@@ -283,12 +287,3 @@ class ReceiveLinked(ApplicantFields):
     receiving_unit = Text(max_length=40)
     units = serializers.DictField(child=Text(max_length=40), help_text="procedure code -> unit code")
     channel = serializers.ChoiceField(choices=INTAKE_CHANNELS, default=Channel.DIRECT)
-
-
-class Error(serializers.Serializer[Any]):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    # DRF's metaclass takes declared fields out of the class, so this name does not shadow `Serializer.fields`.
-    fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )

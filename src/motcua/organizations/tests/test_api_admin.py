@@ -26,30 +26,32 @@ def test_officials_endpoint_is_scoped_to_visible_units(org: dict[str, Any], clie
     client.force_login(org["users"][username])
     response = client.get("/api/v1/officials/")
     assert response.status_code == 200
-    seen = {row["username"] for row in response.json()}
+    seen = {row["username"] for row in response.json()["results"]}
     assert must <= seen
     assert not (must_not & seen)
     # Asking for another unit's officials explicitly does not widen the scope.
     if username == "clerk":
-        assert client.get("/api/v1/officials/?unit=H32.102").json() == []
+        assert client.get("/api/v1/officials/?unit=H32.102").json()["results"] == []
 
 
 def test_officials_need_a_login(org: dict[str, Any], client: Client) -> None:
-    assert client.get("/api/v1/officials/").status_code == 403
+    response = client.get("/api/v1/officials/")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_catalogue_is_public_with_accent_insensitive_search(org: dict[str, Any], client: Client) -> None:
     for q in ("khai sinh", "dang ky khai sinh", "ĐĂNG KÝ KHAI SINH", "1.001193"):
-        codes = [p["code"] for p in client.get("/api/v1/procedures/", {"q": q}).json()]
+        codes = [p["code"] for p in client.get("/api/v1/procedures/", {"q": q}).json()["results"]]
         assert codes == ["1.001193"], q
-    assert [p["code"] for p in client.get("/api/v1/procedures/", {"q": "ket hon"}).json()] == ["1.000894"]
+    assert [p["code"] for p in client.get("/api/v1/procedures/", {"q": "ket hon"}).json()["results"]] == ["1.000894"]
     detail = client.get("/api/v1/procedures/1.001193/").json()
     assert detail["deadline"] == {"amount": 0.0, "unit": "same_day", "cutoff": "15:00"}
     assert detail["components"][0]["name"] == "Tờ khai đăng ký khai sinh"
     assert detail["results"] == [{"name": "Giấy khai sinh", "code": "KQ.G15.000031"}]
     assert [s["role"] for s in detail["process"]] == ["clerk", "specialist", "leader", "clerk"]
     assert client.get("/api/v1/units/H32.101.01/").json()["parent"] == "H32.101"
-    assert [f["code"] for f in client.get("/api/v1/fields/").json()] == ["HT"]
+    assert [f["code"] for f in client.get("/api/v1/fields/").json()["results"]] == ["HT"]
     assert client.get("/api/v1/procedures/9.999999/").status_code == 404
 
 
