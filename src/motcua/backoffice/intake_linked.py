@@ -59,7 +59,7 @@ def intake_linked(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and group is not None:
         chosen = {r["member"].procedure.code: r["chosen"].code for r in rows if r["included"] and r["chosen"]}
-        body = {name: request.POST.get(name, "") for name in APPLICANT_FIELDS}
+        body: dict[str, Any] = {name: request.POST.get(name, "") for name in APPLICANT_FIELDS}
         body.update(
             group=group.code,
             receiving_unit=receiving.code,
