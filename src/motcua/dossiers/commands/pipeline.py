@@ -112,6 +112,8 @@ def execute(
 
 
 def _expected_version(data: Mapping[str, Any] | None) -> int | None:
+    if data is not None and not isinstance(data, Mapping):
+        raise DossierError(_("Nội dung yêu cầu phải là một đối tượng (JSON object hoặc form)."), "invalid_input")
     raw = (data or {}).get("expected_version")
     if raw in (None, ""):
         return None
