@@ -253,11 +253,13 @@ def test_earlier_documents_are_reused_at_intake(world: dict[str, Any]) -> None:
     assert b"".join(served.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
 
 
-def test_screens_have_an_english_catalogue(world: dict[str, Any]) -> None:
+def test_screens_are_vietnamese_unless_english_is_chosen(world: dict[str, Any]) -> None:
+    # An English-language browser still gets Vietnamese: only an explicit choice switches the catalogue.
     page = Client().get(reverse("backoffice:login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Sign in to the one-stop system" in page
-    page = Client().get(reverse("backoffice:login"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Đăng nhập hệ thống Một cửa" in page
+    chooser = Client()
+    chooser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Sign in to the one-stop system" in chooser.get(reverse("backoffice:login")).content.decode()
 
 
 def test_dossier_page_shows_delivery_status_including_failures(world: dict[str, Any]) -> None:
