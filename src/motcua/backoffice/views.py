@@ -145,9 +145,10 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     """Run one command of the table on the dossier; refusals come back as Vietnamese messages."""
     dossier = scoping.dossier_or_404(request.user, code)
-    error = actions.submit(request.user, dossier, action.replace("-", "_"), request.POST, request.FILES)
+    name = action.replace("-", "_")
+    error = actions.submit(request.user, dossier, name, request.POST, request.FILES)
     if error is None:
-        messages.success(request, actions.done_message(action.replace("-", "_")))
+        messages.success(request, actions.done_message(name))
     else:
         messages.error(request, error)
     return redirect("backoffice:dossier", code=code)

@@ -6,7 +6,7 @@ Import order registers the table: intake, processing, supplements, pauses, apolo
 from motcua.dossiers.commands import apology, intake, pauses, processing, results, supplements  # noqa: F401
 from motcua.dossiers.commands.kernel import SYSTEM, Applicant, DossierError, Upload
 from motcua.dossiers.commands.pipeline import allowed, execute, offered
-from motcua.dossiers.commands.table import COMMANDS, Command, by_slug
+from motcua.dossiers.commands.table import COMMANDS, Command
 
 # The order a dossier page lists its actions in: the journey's order, dangerous ones last.
 _ORDER = (
@@ -44,7 +44,6 @@ __all__ = [
     "DossierError",
     "Upload",
     "allowed",
-    "by_slug",
     "execute",
     "offered",
 ]

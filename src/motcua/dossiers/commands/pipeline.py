@@ -23,8 +23,6 @@ from motcua.dossiers.commands.table import COMMANDS, Command
 from motcua.dossiers.models import Dossier
 from motcua.organizations.models import Unit
 
-MAX_FILE_BYTES_IN_MEMORY = None  # uploads are bounded by settings.MAX_UPLOAD_BYTES in documents.files
-
 
 def _as_upload(value: Any) -> Any:
     if isinstance(value, UploadedFile):
@@ -88,6 +86,8 @@ def execute(
     """
     command = COMMANDS[name]
     at = now_or(now)
+    if data is not None and not isinstance(data, Mapping):  # e.g. a JSON array or number posted to the API
+        raise DossierError(_("Nội dung yêu cầu phải là một đối tượng (JSON object hoặc form)."), "invalid_input")
     if command.creates:
         values = {**validate(command, data), **(extra or {})}
         if command.resolve is not None:
@@ -112,8 +112,6 @@ def execute(
 
 
 def _expected_version(data: Mapping[str, Any] | None) -> int | None:
-    if data is not None and not isinstance(data, Mapping):
-        raise DossierError(_("Nội dung yêu cầu phải là một đối tượng (JSON object hoặc form)."), "invalid_input")
     raw = (data or {}).get("expected_version")
     if raw in (None, ""):
         return None
@@ -132,7 +130,7 @@ def offered(actor: Any, dossier: Dossier, *, now: datetime | None = None) -> lis
     found = []
     memo: dict[str, Any] = {}
     for command in COMMANDS.values():
-        if command.creates or not command.form:
+        if command.creates:
             continue
         ctx = Ctx(command, actor, at, dossier=dossier, state=state, memo=memo)
         if refused(command, ctx) is None:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.dossiers.commands.kernel import SYSTEM, Ctx, receiving, step_unit
 from motcua.organizations import access
 from motcua.organizations.access import Action
-from motcua.organizations.models import Role, Unit
+from motcua.organizations.models import Unit
 
 UNIT, RECEIVING, APPLICANT = "unit", "receiving", "applicant"
 OPEN_STEP, NEXT_STEP, LAST_STEP = "open_step", "next_step", "last_step"
@@ -44,9 +44,7 @@ class Grant:
             d = ctx.dossier
             if d is None:  # filing for oneself: any signed-in person
                 return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None))
-            return (
-                d is not None and d.applicant_user_id is not None and getattr(actor, "pk", None) == d.applicant_user_id
-            )
+            return d.applicant_user_id is not None and getattr(actor, "pk", None) == d.applicant_user_id
         if self.where in (UNIT, RECEIVING):
             unit = _unit_of(ctx, self.where)
             return (
@@ -55,12 +53,6 @@ class Grant:
                 and bool(roles_at(ctx, unit) & access.roles_allowing(self.action))
             )
         return any(_holds_step(actor, unit, role, roles_at(ctx, unit)) for unit, role in step_holders(ctx, self.where))
-
-    def describe(self) -> str:
-        if self.where in (UNIT, RECEIVING):
-            roles = sorted(access.roles_allowing(self.action or ""))
-            return f"{'/'.join(roles)} @ {self.where}"
-        return self.where
 
 
 def _unit_of(ctx: Ctx, where: str) -> Unit | None:
@@ -90,7 +82,7 @@ def step_holders(ctx: Ctx, where: str) -> list[tuple[Unit, str]]:
         return [(run.unit, run.role) for run in ctx.open_runs()]
     steps = ctx.definition_steps()
     if not steps:
-        return [(d.unit, "")] if where != OPEN_STEP else []
+        return [(d.unit, "")]
     if where == NEXT_STEP:
         return [(step_unit(d, s), s.role) for s in ctx.next_steps()]
     last = steps[-1]
@@ -116,7 +108,6 @@ class Command:
     done: Any = UPDATED
     creates: bool = False  # intake: no dossier yet; grants are checked at the unit `resolve` returns
     resolve: Callable[[dict[str, Any]], Unit | None] | None = None  # intake: codes -> rows, the unit to authorise at
-    form: bool = True  # offered on the dossier page (False: API/CLI/jobs only)
     path: str = ""  # the API's URL segment when it is not the name with dashes
 
     @property
@@ -139,10 +130,6 @@ def register(*commands: Command) -> None:
         if command.name in COMMANDS:
             raise ValueError(f"command {command.name} declared twice")
         COMMANDS[command.name] = command
-
-
-def by_slug(slug: str) -> Command | None:
-    return next((c for c in COMMANDS.values() if c.slug == slug), None)
 
 
 def grant(action: str, where: str = UNIT, only: Callable[[Ctx], bool] | None = None) -> Grant:
@@ -171,7 +158,5 @@ __all__ = [
     "THE_APPLICANT",
     "Command",
     "Grant",
-    "Role",
-    "by_slug",
     "register",
 ]
