@@ -77,6 +77,24 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("MOTCUA_LOOKUP_WINDOW_SECONDS", "600", "Length of the public look-up failure window, in seconds."),
         Setting(
+            "MOTCUA_TRUST_KEY_FILE",
+            "",
+            "Ed25519 private key (PEM) that signs audit checkpoints and seals dossier chain heads; keep it off the "
+            "database server. Empty: `<data dir>/keys/trust-ed25519.pem`, generated when absent.",
+        ),
+        Setting(
+            "MOTCUA_TRUST_PUBLIC_KEY_FILE",
+            "",
+            "Public key (PEM) that `motcua audit verify` trusts for checkpoints; empty: the one of the key file.",
+        ),
+        Setting(
+            "MOTCUA_CHECKPOINT_DIR",
+            "",
+            "Append-only checkpoint log and head lists (`log.jsonl`, `heads-N.jsonl.gz`); empty: "
+            "`<data dir>/checkpoints`.",
+        ),
+        Setting("MOTCUA_CHECKPOINT_MINUTES", "60", "The worker writes a signed checkpoint this often (and at 17:00)."),
+        Setting(
             "MOTCUA_OUTBOX_LEASE_SECONDS",
             "120",
             "How long a worker holds a claimed message before another may retry it.",

@@ -104,3 +104,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             report.outcome = "failed"
             report.longrepr = f"MOTCUA_REQUIRE_ALL: a {'/'.join(sorted(gated))} test was skipped: {reason}"
     return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_lifts_append_only() -> Iterator[None]:
+    """Django's TransactionTestCase empties every table between tests; on SQLite it does so with
+    DELETE, which the append-only triggers refuse (PostgreSQL flushes with TRUNCATE, which they do
+    not see). Only here, in the test suite, the flush runs with the guard lifted (`trust.appendonly`)."""
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    from motcua.trust.appendonly import flush_lifted
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: Any, sql_list: Any) -> None:
+        with flush_lifted():
+            original(self, sql_list)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+    yield
+    DatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _own_checkpoint_log(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own checkpoint log (the worker's tick writes one): a checkpoint of one
+    test's database must not be compared with another's."""
+    monkeypatch.setenv("MOTCUA_CHECKPOINT_DIR", str(tmp_path_factory.mktemp("checkpoints")))

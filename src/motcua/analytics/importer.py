@@ -525,7 +525,7 @@ class Writer:
         canonical payload bytes (same bytes, tested), hashed after GENESIS."""
         if not canonical:
             canonical = _dumps(source).encode()
-        data = b'{"actor":null,"at":"%b","dossier":%b,"payload":%b,"seq":1,"type":"imported"}' % (
+        data = b'{"actor":null,"at":"%b","by":"import","dossier":%b,"payload":%b,"seq":1,"type":"imported"}' % (
             self.at_utc,
             _quote(code).encode(),
             canonical,

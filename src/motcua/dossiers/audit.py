@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import hmac
 import itertools
 import json
 import multiprocessing
@@ -20,17 +21,22 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.db import connection
 
-from motcua.dossiers import audit_worker
+from motcua.documents.models import Document
+from motcua.dossiers import audit_worker, evidence
 from motcua.dossiers.chain import GENESIS
 from motcua.dossiers.derive import CACHED_FIELDS, State
 from motcua.dossiers.derive import apply as apply_event
 from motcua.dossiers.lifecycle import IllegalTransition
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierEvent, StepRun
+from motcua.organizations.models import Unit
+from motcua.trust import keys
 
 _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
 _oloads = orjson.loads
@@ -39,16 +45,15 @@ _OSORT = orjson.OPT_SORT_KEYS
 _quote: Any = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
 
-def fast_canonical(code: str, seq: int, type_: str, actor_id: int | None, at_utc: str, payload: Any) -> bytes:
+def fast_canonical(
+    code: str, seq: int, type_: str, actor_id: int | None, at_utc: str, payload: Any, actor_label: str = ""
+) -> bytes:
     """Same bytes as `chain.canonical_bytes` (tested), assembled without re-encoding the whole document."""
-    return _assemble(_quote(code), seq, _quote(type_), actor_id, at_utc, payload)
-
-
-def _assemble(code_json: str, seq: int, type_json: str, actor_id: int | None, at_utc: str, payload: Any) -> bytes:
     actor = "null" if actor_id is None else str(int(actor_id))
+    by = f'"by":{_quote(actor_label)},' if actor_label else ""
     return (
-        f'{{"actor":{actor},"at":"{at_utc}","dossier":{code_json},"payload":{_dumps(payload)},'
-        f'"seq":{int(seq)},"type":{type_json}}}'
+        f'{{"actor":{actor},"at":"{at_utc}",{by}"dossier":{_quote(code)},"payload":{_dumps(payload)},'
+        f'"seq":{int(seq)},"type":{_quote(type_)}}}'
     ).encode()
 
 
@@ -129,8 +134,8 @@ def _event_rows(start: int | None, end: int | None) -> list[tuple[Any, ...]]:
     """Events with start <= dossier_id < end (None: unbounded), ordered by dossier and seq."""
     table = DossierEvent._meta.db_table
     sql = (
-        f"SELECT dossier_id, seq, type, actor_id, {_utc_text('at')}, {_json_text('payload')}, prev_hash, hash "
-        f"FROM {table} WHERE 1 = 1"
+        f"SELECT dossier_id, seq, type, actor_id, {_utc_text('at')}, {_json_text('payload')}, prev_hash, hash, "
+        f"actor_label FROM {table} WHERE 1 = 1"
     )
     params: list[Any] = []
     if start is not None:
@@ -142,7 +147,87 @@ def _event_rows(start: int | None, end: int | None) -> list[tuple[Any, ...]]:
     return _fetch(sql + " ORDER BY dossier_id, seq", params)
 
 
-DOSSIER_NAMES = ("id", "code", "event_count", "last_event_hash", *CACHED_FIELDS)
+APPLICANT_COLUMNS = (
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "applicant_user_id",
+)
+DOSSIER_NAMES = ("id", "code", "event_count", "last_event_hash", *CACHED_FIELDS, "head_seal", *APPLICANT_COLUMNS)
+_SEAL_AT = DOSSIER_NAMES.index("head_seal")
+_APPLICANT_AT = slice(_SEAL_AT + 1, _SEAL_AT + 1 + len(APPLICANT_COLUMNS))
+
+
+def _span(sql: str, column: str, start: int | None, end: int | None) -> tuple[str, list[Any]]:
+    params: list[Any] = []
+    if start is not None:
+        sql += f" AND {column} >= %s"
+        params.append(start)
+    if end is not None:
+        sql += f" AND {column} < %s"
+        params.append(end)
+    return sql, params
+
+
+def _by_dossier(rows: list[tuple[Any, ...]]) -> dict[int, list[tuple[Any, ...]]]:
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        out.setdefault(row[0], []).append(row[1:])
+    return out
+
+
+def _step_rows(start: int | None, end: int | None) -> dict[int, list[tuple[Any, ...]]]:
+    """Step runs of the dossiers in [start, end), as `evidence.Runs` rows (times parsed), per dossier."""
+    sql, params = _span(
+        f"SELECT s.dossier_id, s.event_seq, s.{connection.ops.quote_name('order')}, s.name, u.code, s.assignee_id, "
+        f"{_utc_text('s.started_at')}, {_utc_text('s.due_at')}, {_utc_text('s.finished_at')}, s.outcome "
+        f"FROM {StepRun._meta.db_table} s JOIN {Unit._meta.db_table} u ON u.id = s.unit_id WHERE 1 = 1",
+        "s.dossier_id",
+        start,
+        end,
+    )
+    parse = _parse_or_text
+    rows = [
+        (r[0], r[1], r[2], r[3], r[4], r[5], parse(r[6]), parse(r[7]), parse(r[8]), r[9])
+        for r in _fetch(sql + " ORDER BY s.dossier_id, s.event_seq", params)
+    ]
+    return _by_dossier(rows)
+
+
+def _parse_or_text(value: str | None) -> datetime | str | None:
+    """A canonical UTC text as a datetime; anything else (written around the ORM) stays text: a difference."""
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return value
+
+
+def _document_rows(start: int | None, end: int | None) -> dict[int, list[tuple[Any, ...]]]:
+    """Documents of the dossiers in [start, end): (id, event_seq, sha256, filename, kind, stored path), per dossier."""
+    sql, params = _span(
+        f"SELECT dossier_id, id, event_seq, sha256, filename, kind, file FROM {Document._meta.db_table} WHERE 1 = 1",
+        "dossier_id",
+        start,
+        end,
+    )
+    return _by_dossier(_fetch(sql + " ORDER BY dossier_id, id", params))
+
+
+def file_sha256(name: str) -> str | None:
+    """SHA-256 of a stored upload (None when it is missing), read in blocks."""
+    path = Path(settings.MEDIA_ROOT) / name
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            while block := f.read(1 << 20):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _dossier_rows(start: int | None, end: int | None, code: str | None, limit: int) -> list[tuple[Any, ...]]:
@@ -237,7 +322,12 @@ def canonical_payload(text: str) -> tuple[Any, bytes]:
 
 
 def verify(
-    code: str | None = None, *, stop_at_first: bool = True, check_state: bool = True, workers: int | None = None
+    code: str | None = None,
+    *,
+    stop_at_first: bool = True,
+    check_state: bool = True,
+    workers: int | None = None,
+    check_files: bool = True,
 ) -> Report:
     """Verify every dossier (or the one with `code`); problems come in dossier-id order.
 
@@ -251,15 +341,15 @@ def verify(
         ids = list(Dossier.objects.filter(code=code).values_list("id", flat=True))
         if not ids:
             return Report()
-        return _verify_range(ids[0], ids[0] + 1, code, stop_at_first, check_state)
+        return _verify_range(ids[0], ids[0] + 1, code, stop_at_first, check_state, check_files)
     ranges = _plan(workers)
     if len(ranges) == 1:
-        return _verify_range(None, None, None, stop_at_first, check_state)
+        return _verify_range(None, None, None, stop_at_first, check_state, check_files)
     # "spawn", not "fork": forking a process that runs other threads (a web server, a browser
     # driver, a test live server) can copy a held lock into the child and hang it forever.
     ctx = multiprocessing.get_context("spawn")
     db = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
-    return _parallel(ctx, ranges, workers, stop_at_first, check_state, db)
+    return _parallel(ctx, ranges, workers, stop_at_first, check_state, check_files, db)
 
 
 def _parallel(
@@ -268,13 +358,15 @@ def _parallel(
     workers: int | None,
     stop_at_first: bool,
     check_state: bool,
+    check_files: bool,
     db: dict[str, Any],
 ) -> Report:
     with ProcessPoolExecutor(
         max_workers=_workers(workers), mp_context=ctx, initializer=audit_worker.init, initargs=(db,)
     ) as pool:
         futures = [
-            pool.submit(audit_worker.verify_range, lo, hi, None, stop_at_first, check_state) for lo, hi in ranges
+            pool.submit(audit_worker.verify_range, lo, hi, None, stop_at_first, check_state, check_files)
+            for lo, hi in ranges
         ]
         report = Report()
         for future in futures:
@@ -313,7 +405,9 @@ def _plan(workers: int | None) -> list[tuple[int | None, int | None]]:
     return list(itertools.pairwise(edges))
 
 
-def _verify_range(lo: int | None, hi: int | None, code: str | None, stop_at_first: bool, check_state: bool) -> Report:
+def _verify_range(
+    lo: int | None, hi: int | None, code: str | None, stop_at_first: bool, check_state: bool, check_files: bool = True
+) -> Report:
     """Verify dossiers with lo <= id < hi, and report events in that span whose dossier does not exist."""
     # Nothing verify() allocates forms reference cycles (rows, decoded payloads, states), so the
     # cyclic collector is paused meanwhile: its periodic full passes over a large heap cost more
@@ -321,121 +415,234 @@ def _verify_range(lo: int | None, hi: int | None, code: str | None, stop_at_firs
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _verify_batches(lo, hi, code, stop_at_first, check_state)
+        return _verify_batches(lo, hi, code, stop_at_first, check_state, check_files)
     finally:
         if enabled:
             gc.enable()
 
 
-def _verify_batches(lo: int | None, hi: int | None, code: str | None, stop_at_first: bool, check_state: bool) -> Report:
+def _seal_key() -> bytes | None:
+    try:
+        return keys.seal_key(create=False)
+    except keys.KeyError_:
+        return None
+
+
+def _verify_batches(
+    lo: int | None, hi: int | None, code: str | None, stop_at_first: bool, check_state: bool, check_files: bool
+) -> Report:
     report = Report()
     start = lo
+    checker = _Checker(report, stop_at_first, check_state, check_files, _seal_key(), orphans=code is None)
     while True:
         dossiers = _dossier_rows(start, hi, code, BATCH)
         full = len(dossiers) == BATCH
         end = dossiers[-1][0] + 1 if full else hi
-        done = _verify_batch(
-            report, dossiers, _event_rows(start, end), stop_at_first, check_state, orphans=code is None
-        )
+        done = checker.batch(dossiers, _event_rows(start, end), _step_rows(start, end), _document_rows(start, end))
         if done or not full:
             return report
         start = end
 
 
-def _verify_batch(
-    report: Report,
-    dossiers: list[tuple[Any, ...]],
-    event_rows: list[tuple[Any, ...]],
-    stop_at_first: bool,
-    check_state: bool,
-    *,
-    orphans: bool,
-) -> bool:
-    """Check one batch; returns True when verification should stop (first problem found)."""
-    events = iter(event_rows)
-    pending = next(events, None)
-    sha256 = hashlib.sha256
-    parse = datetime.fromisoformat
-    canonical = canonical_payload
-    type_json: dict[str, bytes] = {}
-    names = DOSSIER_NAMES
+_SEAL_MISMATCH = "chain head seal does not match (events appended, removed or rewritten without the trust key)"
 
-    for values in dossiers:
-        report.dossiers += 1
-        dossier_id, dossier_code = values[0], values[1]
-        # Events of dossiers that no longer exist (or sort before this one) are orphans.
-        while pending is not None and pending[0] < dossier_id:
-            if orphans:
-                report.problems.append(Problem(f"#{pending[0]}", pending[1], "event of an unknown dossier"))
-                if stop_at_first:
-                    return True
-            pending = next(events, None)
-        code_json = _quote(dossier_code).encode()
-        running = GENESIS
-        expected_seq = 1
-        state = State()
-        problem: Problem | None = None
-        while pending is not None and pending[0] == dossier_id:
-            _, seq, type_, actor_id, at_utc, payload, prev_hash, stored = pending
-            report.events += 1
-            if problem is None:
-                if isinstance(payload, str):
-                    payload, payload_json = canonical(payload)
-                else:
-                    payload_json = _dumps(payload).encode()
-                tj = type_json.get(type_)
-                if tj is None:
-                    tj = type_json[type_] = _quote(type_).encode()
-                data = b'{"actor":%b,"at":"%b","dossier":%b,"payload":%b,"seq":%d,"type":%b}' % (
-                    b"null" if actor_id is None else b"%d" % actor_id,
-                    at_utc.encode(),
-                    code_json,
-                    payload_json,
-                    seq,
-                    tj,
+
+class _Checker:
+    """The per-dossier checks of one verification pass (see the module docstring)."""
+
+    def __init__(
+        self,
+        report: Report,
+        stop_at_first: bool,
+        check_state: bool,
+        check_files: bool,
+        seal_key: bytes | None,
+        *,
+        orphans: bool,
+    ) -> None:
+        self.report = report
+        self.stop_at_first = stop_at_first
+        self.check_state = check_state
+        self.check_files = check_files
+        self.seal_key = seal_key
+        self.orphans = orphans
+
+    def _add(self, problem: Problem) -> bool:
+        self.report.problems.append(problem)
+        return self.stop_at_first
+
+    def _seal(self, code: str, values: tuple[Any, ...], first_type: str | None) -> Problem | None:
+        stored = values[_SEAL_AT]
+        if not stored:
+            if values[2] == 1 and first_type == "imported":
+                return None  # history import: sealed by the next checkpoint
+            return Problem(code, None, "chain head is not sealed")
+        if self.seal_key is None:
+            return Problem(code, None, "cannot check the chain head seal: no trust key (MOTCUA_TRUST_KEY_FILE)")
+        if not hmac.compare_digest(stored, keys.seal(code, values[2], values[3], self.seal_key)):
+            return Problem(code, None, _SEAL_MISMATCH)
+        return None
+
+    def _evidence(
+        self,
+        code: str,
+        values: tuple[Any, ...],
+        first_payload: Any,
+        runs: evidence.Runs | None,
+        refs: dict[int, tuple[Any, ...]] | None,
+        step_rows: list[tuple[Any, ...]],
+        doc_rows: list[tuple[Any, ...]],
+    ) -> Problem | None:
+        expected = evidence.applicant(first_payload if isinstance(first_payload, dict) else None)
+        if tuple(v if v != "" else None for v in values[_APPLICANT_AT]) != tuple(
+            v if v != "" else None for v in expected
+        ):
+            changed = [
+                APPLICANT_COLUMNS[i]
+                for i, (a, b) in enumerate(zip(values[_APPLICANT_AT], expected, strict=True))
+                if (a or None) != (b or None)
+            ]
+            return Problem(code, 1, "applicant differs from the first event: " + ", ".join(changed))
+        derived_runs = runs.as_list() if runs is not None else []
+        if step_rows != derived_runs:
+            seqs = {r[0] for r in step_rows} ^ {r[0] for r in derived_runs} or {
+                a[0] for a, b in zip(step_rows, derived_runs, strict=False) if a != b
+            }
+            return Problem(code, min(seqs) if seqs else None, "step run differs from the step events")
+        refs = refs or {}
+        for doc_id, event_seq, sha, filename, kind, name in doc_rows:
+            if refs.get(doc_id) != (event_seq, sha, filename, kind):
+                return Problem(
+                    code, event_seq, f"document {doc_id} differs from its event (file name, kind or SHA-256)"
                 )
-                digest = sha256(running.encode() + data).hexdigest()
-                if seq != expected_seq:
-                    reason = "missing event (deleted)" if seq > expected_seq else "unexpected event (inserted)"
-                    problem = Problem(dossier_code, expected_seq if seq > expected_seq else seq, reason)
-                elif prev_hash != running:
-                    problem = Problem(dossier_code, seq, "broken link: prev_hash is not the previous event's hash")
-                elif digest != stored:
-                    problem = Problem(dossier_code, seq, "event altered: hash does not match its content")
-                elif check_state:
-                    try:
-                        apply_event(state, type_, parse(at_utc), payload)
-                    except IllegalTransition:
-                        problem = Problem(dossier_code, seq, f"illegal transition {type_} from {state.status}")
-                running = stored
-                expected_seq += 1
-            pending = next(events, None)
-        intact = problem is None and expected_seq - 1 == values[2] and running == values[3]
-        if intact and (not check_state or _same(values, state)):
-            continue  # the common case; anything else is examined (and described) below
-        row = dict(zip(names, values, strict=True))
-        if problem is None and expected_seq - 1 != row["event_count"]:
-            missing_from = expected_seq
-            reason = (
-                "missing event (deleted)" if expected_seq - 1 < row["event_count"] else "unexpected event (inserted)"
-            )
-            problem = Problem(
-                dossier_code, missing_from, reason, {"stored": expected_seq - 1, "expected": row["event_count"]}
-            )
-        if problem is None and running != row["last_event_hash"]:
-            problem = Problem(dossier_code, expected_seq - 1, "head hash differs from the dossier row")
-        if problem is None and check_state:
-            diff = _compare(row, state)
-            if diff:
-                problem = Problem(dossier_code, None, "cached state differs from the events: " + ", ".join(diff), diff)
-        if problem is not None:
-            report.problems.append(problem)
-            if stop_at_first:
-                return True
-    while pending is not None:
-        if orphans:
-            report.problems.append(Problem(f"#{pending[0]}", pending[1], "event of an unknown dossier"))
-            if stop_at_first:
-                return True
+            if self.check_files and file_sha256(name) != sha:
+                return Problem(code, event_seq, f"document {doc_id}: stored file missing or not the recorded SHA-256")
+        if len(refs) != len(doc_rows):
+            missing = sorted(set(refs) - {r[0] for r in doc_rows})
+            return Problem(code, refs[missing[0]][0] if missing else None, "document named by an event is missing")
+        return None
+
+    def batch(
+        self,
+        dossiers: list[tuple[Any, ...]],
+        event_rows: list[tuple[Any, ...]],
+        step_rows: dict[int, list[tuple[Any, ...]]],
+        doc_rows: dict[int, list[tuple[Any, ...]]],
+    ) -> bool:
+        """Check one batch; returns True when verification should stop (first problem found)."""
+        report = self.report
+        check_state = self.check_state
+        events = iter(event_rows)
         pending = next(events, None)
-    return False
+        sha256 = hashlib.sha256
+        parse = datetime.fromisoformat
+        canonical = canonical_payload
+        step_types = evidence.STEP_TYPES
+        doc_refs = evidence.document_refs
+        type_json: dict[str, bytes] = {}
+        names = DOSSIER_NAMES
+
+        for values in dossiers:
+            report.dossiers += 1
+            dossier_id, dossier_code = values[0], values[1]
+            # Events of dossiers that no longer exist (or sort before this one) are orphans.
+            while pending is not None and pending[0] < dossier_id:
+                if self.orphans and self._add(Problem(f"#{pending[0]}", pending[1], "event of an unknown dossier")):
+                    return True
+                pending = next(events, None)
+            code_json = _quote(dossier_code).encode()
+            running = GENESIS
+            expected_seq = 1
+            state = State()
+            problem: Problem | None = None
+            first_type: str | None = None
+            first_payload: Any = None
+            runs: evidence.Runs | None = None
+            refs: dict[int, tuple[Any, ...]] | None = None
+            while pending is not None and pending[0] == dossier_id:
+                _, seq, type_, actor_id, at_utc, payload, prev_hash, stored, label = pending
+                report.events += 1
+                if problem is None:
+                    if isinstance(payload, str):
+                        payload, payload_json = canonical(payload)
+                    else:
+                        payload_json = _dumps(payload).encode()
+                    tj = type_json.get(type_)
+                    if tj is None:
+                        tj = type_json[type_] = _quote(type_).encode()
+                    data = b'{"actor":%b,"at":"%b",%b"dossier":%b,"payload":%b,"seq":%d,"type":%b}' % (
+                        b"null" if actor_id is None else b"%d" % actor_id,
+                        at_utc.encode(),
+                        b'"by":%b,' % _quote(label).encode() if label else b"",
+                        code_json,
+                        payload_json,
+                        seq,
+                        tj,
+                    )
+                    digest = sha256(running.encode() + data).hexdigest()
+                    if seq != expected_seq:
+                        reason = "missing event (deleted)" if seq > expected_seq else "unexpected event (inserted)"
+                        problem = Problem(dossier_code, expected_seq if seq > expected_seq else seq, reason)
+                    elif prev_hash != running:
+                        problem = Problem(dossier_code, seq, "broken link: prev_hash is not the previous event's hash")
+                    elif digest != stored:
+                        problem = Problem(dossier_code, seq, "event altered: hash does not match its content")
+                    else:
+                        at = parse(at_utc)
+                        if seq == 1:
+                            first_type, first_payload = type_, payload
+                        if type_ in step_types:
+                            if runs is None:
+                                runs = evidence.Runs()
+                            runs.apply(seq, type_, at, payload)
+                        if isinstance(payload, dict) and payload:
+                            if refs is None:
+                                refs = {}
+                            doc_refs(seq, payload, refs)
+                        if check_state:
+                            try:
+                                apply_event(state, type_, at, payload)
+                            except IllegalTransition:
+                                problem = Problem(dossier_code, seq, f"illegal transition {type_} from {state.status}")
+                    running = stored
+                    expected_seq += 1
+                pending = next(events, None)
+            intact = problem is None and expected_seq - 1 == values[2] and running == values[3]
+            if intact:
+                problem = self._seal(dossier_code, values, first_type) or self._evidence(
+                    dossier_code,
+                    values,
+                    first_payload,
+                    runs,
+                    refs,
+                    step_rows.get(dossier_id, []),
+                    doc_rows.get(dossier_id, []),
+                )
+                if problem is None and (not check_state or _same(values, state)):
+                    continue  # the common case; anything else is examined (and described) below
+            row = dict(zip(names, values, strict=True))
+            if problem is None and expected_seq - 1 != row["event_count"]:
+                missing_from = expected_seq
+                reason = (
+                    "missing event (deleted)"
+                    if expected_seq - 1 < row["event_count"]
+                    else "unexpected event (inserted)"
+                )
+                problem = Problem(
+                    dossier_code, missing_from, reason, {"stored": expected_seq - 1, "expected": row["event_count"]}
+                )
+            if problem is None and running != row["last_event_hash"]:
+                problem = Problem(dossier_code, expected_seq - 1, "head hash differs from the dossier row")
+            if problem is None and check_state:
+                diff = _compare(row, state)
+                if diff:
+                    problem = Problem(
+                        dossier_code, None, "cached state differs from the events: " + ", ".join(diff), diff
+                    )
+            if problem is not None and self._add(problem):
+                return True
+        while pending is not None:
+            if self.orphans and self._add(Problem(f"#{pending[0]}", pending[1], "event of an unknown dossier")):
+                return True
+            pending = next(events, None)
+        return False

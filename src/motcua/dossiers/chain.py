@@ -11,17 +11,27 @@ GENESIS = "0" * 64
 
 
 def canonical_bytes(
-    *, dossier_code: str, seq: int, type: str, actor_id: int | None, at: datetime, payload: dict[str, Any]
+    *,
+    dossier_code: str,
+    seq: int,
+    type: str,
+    actor_id: int | None,
+    at: datetime,
+    payload: dict[str, Any],
+    actor_label: str = "",
 ) -> bytes:
     """A stable byte form of an event: sorted keys, no white space, UTC ISO time with microseconds.
 
-    `at` must be timezone-aware.
+    `at` must be timezone-aware. `actor_label` (the acting official's display name at the time,
+    `"system"`, `"import"`) is part of the bytes as `"by"` when not empty, so that the name shown in
+    the history cannot be changed without breaking the chain.
     """
     if at.tzinfo is None:
         raise ValueError("event time must be timezone-aware")
     document = {
         "actor": actor_id,
         "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        **({"by": actor_label} if actor_label else {}),
         "dossier": dossier_code,
         "payload": payload,
         "seq": seq,

@@ -68,7 +68,9 @@ def tick(now: datetime | None = None) -> dict[str, Any]:
         breached_kinds = list(Duty.objects.filter(pk__in=breach_ids).values_list("kind", flat=True))
         breached = Duty.objects.filter(pk__in=breach_ids).update(breached_at=now)
         alerted = alerts.raise_alerts(warn_ids, "warning", now) + alerts.raise_alerts(breach_ids, "breach", now)
+    checkpoint = _checkpoint(now, errors)
     return {
+        "checkpoint": checkpoint,
         "closed": closed,
         "warned": warned,
         "breached": breached,
@@ -77,3 +79,16 @@ def tick(now: datetime | None = None) -> dict[str, Any]:
         "errors": errors,
         "kinds": [k.value for k in DutyKind],
     }
+
+
+def _checkpoint(now: datetime, errors: list[str]) -> int | None:
+    """Sign a checkpoint of every chain head when one is due (hourly and after the day's close)."""
+    from motcua.trust import checkpoints, keys
+
+    try:
+        if not checkpoints.due(now):
+            return None
+        return int(checkpoints.create(now)["n"])
+    except (checkpoints.CheckpointError, keys.KeyError_, OSError) as exc:  # visible, never silent
+        errors.append(f"checkpoint: {exc}")
+        return None

@@ -142,6 +142,10 @@ class Dossier(models.Model):
     # Head of the event chain: detects a deleted last event (`motcua audit verify`).
     last_event_hash = models.CharField(max_length=64, default=GENESIS)
     event_count = models.PositiveIntegerField(default=0)
+    # HMAC of (code, event_count, last_event_hash) under the trust key kept outside the database
+    # (`motcua.trust.keys.seal`): a chain cannot be appended to, cut or rewritten without the key.
+    # Empty only for a dossier whose single event is the history import's `imported`.
+    head_seal = models.CharField(max_length=64, blank=True, default="")
 
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     version = models.PositiveIntegerField(default=1)

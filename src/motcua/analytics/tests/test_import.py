@@ -115,7 +115,9 @@ def test_import_creates_real_dossiers_and_rollups(
     ev = DossierEvent.objects.get(dossier=d)
     assert ev.seq == 1 and ev.type == "imported" and ev.prev_hash == GENESIS
     assert ev.payload == json.loads(lines[0])
-    data = canonical_bytes(dossier_code=d.code, seq=1, type="imported", actor_id=None, at=ev.at, payload=ev.payload)
+    data = canonical_bytes(
+        dossier_code=d.code, seq=1, type="imported", actor_id=None, at=ev.at, payload=ev.payload, actor_label="import"
+    )
     assert ev.hash == event_hash(GENESIS, data)
     # due_at omitted: 3 working days after Monday 06/01/2025 -> Thursday 09/01/2025, end of office hours
     d2 = Dossier.objects.get(code="H32.27-250106-0002")

@@ -29,7 +29,13 @@ def test_event_hash_equals_chain_canonical_bytes(world: dict[str, Any]) -> None:
         row = validator.row(i + 1, line(f"CANON-{i}", **extra))
         prev, h = writer._event(row.values["code"], row.source, row.canonical)
         data = canonical_bytes(
-            dossier_code=row.values["code"], seq=1, type="imported", actor_id=None, at=writer.now, payload=row.source
+            dossier_code=row.values["code"],
+            seq=1,
+            type="imported",
+            actor_id=None,
+            at=writer.now,
+            payload=row.source,
+            actor_label="import",
         )
         assert (prev, h) == (GENESIS, event_hash(GENESIS, data))
         assert row.source == json.loads(line(f"CANON-{i}", **extra))

@@ -88,15 +88,22 @@ def event(
     seq = last.seq + 1 if last else 1
     prev = last.hash if last else GENESIS
     payload = payload or {}
+    label = actor.get_full_name() if actor else ""
     data = canonical_bytes(
-        dossier_code=d.code, seq=seq, type=type, actor_id=actor.pk if actor else None, at=at, payload=payload
+        dossier_code=d.code,
+        seq=seq,
+        type=type,
+        actor_id=actor.pk if actor else None,
+        at=at,
+        payload=payload,
+        actor_label=label,
     )
     return DossierEvent.objects.create(
         dossier=d,
         seq=seq,
         type=type,
         actor=actor,
-        actor_label=actor.get_full_name() if actor else "",
+        actor_label=label,
         at=at,
         payload=payload,
         prev_hash=prev,

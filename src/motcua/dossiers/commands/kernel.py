@@ -31,6 +31,8 @@ from motcua.dossiers.models import Dossier, DossierEvent, Duty, Status, StepRun
 from motcua.dossiers.signals import dossier_state_changed
 from motcua.notifications import outbox
 from motcua.organizations.models import Role, Unit
+from motcua.organizations.names import display_name
+from motcua.trust import keys
 
 if TYPE_CHECKING:
     from motcua.dossiers.commands.table import Command
@@ -278,6 +280,27 @@ class Ctx:
 # ---- writing ----------------------------------------------------------------------------------
 
 
+def actor_label(actor: Any) -> str:
+    """The name the history shows for an actor (hashed into the event): an official's display name."""
+    if actor is None:
+        return ""
+    if getattr(actor, "pk", None) is None:
+        return str(actor)
+    return display_name(actor)
+
+
+def applicant_facts(d: Dossier) -> dict[str, Any]:
+    """The applicant as the first event records it (`motcua audit verify` compares the row with it)."""
+    return {
+        "name": d.applicant_name,
+        "id_number": d.applicant_id_number,
+        "phone": d.applicant_phone,
+        "email": d.applicant_email,
+        "address": d.applicant_address,
+        "user": d.applicant_user_id,
+    }
+
+
 def _snapshot(d: Dossier) -> dict[str, Any]:
     return {name: getattr(d, name) for name in COUNTED_FIELDS}
 
@@ -302,23 +325,30 @@ def append(
     state = state if state is not None else state_of(d)
     if not lifecycle.allowed(state.status, type_):
         raise illegal(d, type_, state.status)
+    if d.event_count == 0:
+        # The first event carries who the applicant is: the row's columns are checked against it.
+        payload = {**payload, "applicant": applicant_facts(d)}
     apply_event(state, type_, at, payload)
     seq = d.event_count + 1
     actor_id = getattr(actor, "pk", None)
-    data = canonical_bytes(dossier_code=d.code, seq=seq, type=type_, actor_id=actor_id, at=at, payload=payload)
+    label = actor_label(actor)
+    data = canonical_bytes(
+        dossier_code=d.code, seq=seq, type=type_, actor_id=actor_id, at=at, payload=payload, actor_label=label
+    )
     digest = event_hash(d.last_event_hash, data)
     event = DossierEvent(
         dossier=d,
         seq=seq,
         type=type_,
         actor_id=actor_id,
-        actor_label=str(actor) if actor is not None else "",
+        actor_label=label,
         at=at,
         payload=payload,
         prev_hash=d.last_event_hash,
         hash=digest,
     )
     d.last_event_hash, d.event_count = digest, seq
+    d.head_seal = keys.seal(d.code, seq, digest)
     for name, value in {**(changes or {}), **state.cached()}.items():
         setattr(d, name, value)
     if new:

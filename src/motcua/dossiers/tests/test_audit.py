@@ -14,6 +14,7 @@ from motcua.dossiers.chain import canonical_bytes, event_hash
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.tests import factories as f
 from motcua.dossiers.tests.factories import at
+from motcua.trust.appendonly import lifted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,7 +42,8 @@ def run(capsys: Any, *args: str) -> tuple[int, str, str]:
 
 
 def sql(statement: str, params: list[Any]) -> None:
-    with connection.cursor() as cur:
+    """A tamper: the append-only triggers are lifted (and the lift recorded) as an insider could."""
+    with lifted("test: tamper"), connection.cursor() as cur:
         cur.execute(statement, params)
 
 

@@ -1,0 +1,13 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("dossiers", "0004_imported_may_lack_returned_at")]
+
+    operations = [
+        migrations.AddField(
+            model_name="dossier",
+            name="head_seal",
+            field=models.CharField(blank=True, default="", max_length=64),
+        ),
+    ]

@@ -1,0 +1,3 @@
+from motcua.dossiers.tests.conftest import fresh_calendars, world
+
+__all__ = ["fresh_calendars", "world"]
