@@ -71,8 +71,9 @@ def _populate(n: int) -> list[bytes]:
     from motcua.catalog.models import Field, Procedure
     from motcua.dossiers.chain import GENESIS, canonical_bytes, event_hash
     from motcua.dossiers.derive import derive
-    from motcua.dossiers.models import Dossier, DossierEvent
+    from motcua.dossiers.models import Dossier, DossierEvent, StepRun
     from motcua.organizations.models import Unit
+    from motcua.trust.keys import seal
 
     unit, _ = Unit.objects.get_or_create(code=PREFIX, defaults={"name": "Bench audit", "level": "commune"})
     field, _ = Field.objects.get_or_create(code="BENCH", defaults={"name": "Bench"})
@@ -82,7 +83,7 @@ def _populate(n: int) -> list[bytes]:
     )
     t0 = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
     all_bytes: list[bytes] = []
-    rows: list[tuple[Dossier, list[DossierEvent]]] = []
+    rows: list[tuple[Dossier, list[DossierEvent], list[StepRun]]] = []
     for i in range(n):
         code = f"{PREFIX}-{i:08d}"
         events = _events_for(i, t0)
@@ -103,27 +104,51 @@ def _populate(n: int) -> list[bytes]:
             channel="direct",
             last_event_hash=prev,
             event_count=len(events),
+            head_seal=seal(code, len(events), prev),
             **state.cached(),
         )
-        rows.append((d, objs))
-    existing = Dossier.objects.filter(unit=unit).count()
-    if existing != n:
-        with connection.cursor() as c:
-            c.execute(
-                "DELETE FROM dossiers_dossierevent WHERE dossier_id IN (SELECT id FROM dossiers_dossier WHERE unit_id = %s)",
-                [unit.pk],
+        # The step runs the step events describe (audit verify checks them against the events).
+        runs = []
+        for started, completed in ((1, 2), (3, 4)):
+            step = events[started][2]["step"]
+            runs.append(
+                StepRun(
+                    order=step["order"],
+                    name=step["name"],
+                    unit=unit,
+                    started_at=events[started][1],
+                    due_at=datetime.fromisoformat(step["due_at"]),
+                    finished_at=events[completed][1],
+                    outcome=events[completed][2]["outcome"],
+                    event_seq=started + 1,
+                )
             )
+        rows.append((d, objs, runs))
+    existing = Dossier.objects.filter(unit=unit).exclude(head_seal="").count()
+    if existing != n or StepRun.objects.filter(unit=unit).count() != 2 * n:
+        from motcua.trust.appendonly import lifted
+
+        with lifted("bench: rebuild the audit data set"), connection.cursor() as c:
+            for table in ("dossiers_steprun", "dossiers_dossierevent"):
+                c.execute(
+                    f"DELETE FROM {table} WHERE dossier_id IN (SELECT id FROM dossiers_dossier WHERE unit_id = %s)",
+                    [unit.pk],
+                )
             c.execute("DELETE FROM dossiers_dossier WHERE unit_id = %s", [unit.pk])
         for start in range(0, n, 5000):
             chunk = rows[start : start + 5000]
             with transaction.atomic():
-                created = Dossier.objects.bulk_create([d for d, _ in chunk])
-                events = []
-                for d, objs in zip(created, [o for _, o in chunk], strict=True):
+                created = Dossier.objects.bulk_create([d for d, _, _ in chunk])
+                events, step_runs = [], []
+                for d, (_, objs, runs) in zip(created, chunk, strict=True):
                     for e in objs:
                         e.dossier = d
                         events.append(e)
+                    for r in runs:
+                        r.dossier = d
+                        step_runs.append(r)
                 DossierEvent.objects.bulk_create(events)
+                StepRun.objects.bulk_create(step_runs)
     return all_bytes
 
 

@@ -31,7 +31,9 @@ def worker(n: int, runs: int) -> dict[str, Any]:
     lines = list(benchdata.jsonl_lines(n, "HI"))
 
     def cleanup() -> None:
-        with connection.cursor() as c:
+        from motcua.trust.appendonly import lifted
+
+        with lifted("bench: remove the import bench's dossiers"), connection.cursor() as c:
             c.execute(
                 "DELETE FROM dossiers_dossierevent WHERE dossier_id IN "
                 "(SELECT id FROM dossiers_dossier WHERE code LIKE 'HI%%')"

@@ -47,7 +47,9 @@ def _serve(port: int) -> None:
 
     call_command("migrate", interactive=False, verbosity=0, stdout=sys.stderr)
     unit, _ = Unit.objects.get_or_create(code=PREFIX, defaults={"name": "Bench HTTP unit", "level": "commune"})
-    with connection.cursor() as c:
+    from motcua.trust.appendonly import lifted
+
+    with lifted("bench: remove the HTTP bench's dossiers"), connection.cursor() as c:
         for table in ["notifications_outboxmessage", "dossiers_duty", "dossiers_dossierevent"]:
             c.execute(
                 f"DELETE FROM {table} WHERE dossier_id IN (SELECT id FROM dossiers_dossier WHERE unit_id = %s)",

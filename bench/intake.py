@@ -82,7 +82,9 @@ TABLES = [
 def _cleanup(unit: Any) -> None:
     from django.db import connection
 
-    with connection.cursor() as c:
+    from motcua.trust.appendonly import lifted
+
+    with lifted("bench: remove the intake bench's dossiers"), connection.cursor() as c:
         for table, col in TABLES:
             c.execute(
                 f"DELETE FROM {table} WHERE {col} IN (SELECT id FROM dossiers_dossier WHERE unit_id = %s)", [unit.pk]

@@ -111,19 +111,21 @@ def _flush_lifts_append_only() -> Iterator[None]:
     """Django's TransactionTestCase empties every table between tests; on SQLite it does so with
     DELETE, which the append-only triggers refuse (PostgreSQL flushes with TRUNCATE, which they do
     not see). Only here, in the test suite, the flush runs with the guard lifted (`trust.appendonly`)."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
-
     from motcua.trust.appendonly import flush_lifted
 
-    original = DatabaseOperations.execute_sql_flush
+    if connection.vendor != "sqlite":
+        yield
+        return
+    operations = type(connection.ops)
+    original = operations.execute_sql_flush
 
     def execute_sql_flush(self: Any, sql_list: Any) -> None:
         with flush_lifted():
             original(self, sql_list)
 
-    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+    operations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
     yield
-    DatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
+    operations.execute_sql_flush = original  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

@@ -42,8 +42,14 @@ class Grant:
         actor = ctx.actor
         if self.where == APPLICANT:
             d = ctx.dossier
-            if d is None:  # filing for oneself: any signed-in person
-                return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None))
+            if d is None:  # filing online: a citizen's own account, or staff who may receive at that unit
+                if not (getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None)):
+                    return False
+                if not access.has_staff_role(actor):
+                    return True
+                return ctx.unit is not None and bool(
+                    roles_at(ctx, ctx.unit) & access.roles_allowing(access.Action.RECEIVE)
+                )
             return d.applicant_user_id is not None and getattr(actor, "pk", None) == d.applicant_user_id
         if self.where in (UNIT, RECEIVING):
             unit = _unit_of(ctx, self.where)
