@@ -59,6 +59,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("MOTCUA_MEDIA_DIR", "", "Folder for uploaded files; empty: `<data dir>/media`."),
         Setting("MOTCUA_MAX_UPLOAD_MB", "20", "Largest accepted upload, in MiB."),
         Setting(
+            "MOTCUA_MAX_REQUEST_MB",
+            "100",
+            "Largest request body, in MiB (all files of one form together); refused with 413 before it is read.",
+        ),
+        Setting(
             "MOTCUA_OUTBOX_MAX_ATTEMPTS", "6", "Delivery attempts of one message before it is marked failed (visible)."
         ),
         Setting("MOTCUA_OUTBOX_BACKOFF_SECONDS", "30", "First retry delay of a failed delivery; doubles each attempt."),

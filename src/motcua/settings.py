@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "motcua.documents.uploads.RequestSizeLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.locale.VietnameseFirstLocaleMiddleware",
@@ -134,6 +135,13 @@ MEDIA_ROOT = config.env("MOTCUA_MEDIA_DIR") or str(DATA_DIR / "media")
 MEDIA_URL = "media/"
 MAX_UPLOAD_BYTES = int(config.env("MOTCUA_MAX_UPLOAD_MB")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# Limits enforced while the body is read (motcua.documents.uploads); files over 2.5 MiB go to disk.
+MAX_REQUEST_BYTES = int(config.env("MOTCUA_MAX_REQUEST_MB")) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "motcua.documents.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGIN_URL = "/backoffice/login/"
 
