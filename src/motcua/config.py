@@ -95,7 +95,7 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "MOTCUA_CHECKPOINT_DIR",
             "",
-            "Append-only checkpoint log and head lists (`log.jsonl`, `heads-N.jsonl.gz`); empty: "
+            "Append-only checkpoint log and head lists (`log.jsonl`, `heads-N.tsv.gz`); empty: "
             "`<data dir>/checkpoints`.",
         ),
         Setting("MOTCUA_CHECKPOINT_MINUTES", "60", "The worker writes a signed checkpoint this often (and at 17:00)."),

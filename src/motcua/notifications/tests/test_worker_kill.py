@@ -16,6 +16,7 @@ from django.db.models import Count
 
 from motcua.notifications.models import OutboxMessage, OutboxStatus, SimulatedDelivery
 from motcua.notifications.outbox import enqueue
+from motcua.notifications.worker import BATCH_SIZE
 
 N = 300
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
@@ -62,6 +63,9 @@ def test_sigkill_mid_delivery_loses_nothing_and_sends_nothing_twice() -> None:
     first.wait(10)
     delivered_at_kill = SimulatedDelivery.objects.count()
     assert delivered_at_kill < N, "the kill came too late to test anything"
+    # Claimed but not marked sent when the worker died: the only messages a retry may hand to the
+    # provider a second time (it drops the repeat by the idempotency key).
+    in_flight = set(OutboxMessage.objects.filter(status=OutboxStatus.SENDING).values_list("key", flat=True))
     assert OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
 
     # Time passes beyond the dead worker's lease; a new worker finishes the job. The worker is another
@@ -75,6 +79,13 @@ def test_sigkill_mid_delivery_loses_nothing_and_sends_nothing_twice() -> None:
     per_key = dict(SimulatedDelivery.objects.values_list("idempotency_key").annotate(n=Count("id")))
     assert set(per_key) == set(OutboxMessage.objects.values_list("key", flat=True))
     assert set(per_key.values()) == {1}
+    # Sent twice = asked of the provider twice. Only a message in flight at the kill may be (once more);
+    # a build that sends anything else twice fails here, even though the simulator would drop the repeat.
+    requests = dict(SimulatedDelivery.objects.values_list("idempotency_key", "requests"))
+    resent = {key for key, n in requests.items() if n > 1}
+    assert resent <= in_flight, f"{len(resent - in_flight)} messages sent twice without a crash between"
+    assert max(requests.values()) <= 2
+    assert len(in_flight) <= BATCH_SIZE, in_flight  # one worker: one claimed batch at most
 
 
 @pytest.mark.slow
