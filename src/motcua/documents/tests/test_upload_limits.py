@@ -7,6 +7,8 @@ import http.client
 import select
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,19 @@ def test_a_declared_body_over_the_request_limit_is_refused_unread(client: Client
     assert r.status_code == 413
 
 
+def _wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    """Like `live.wait_until_up`, also patient with a first answer slower than 2 s (a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "the server exited before answering"
+        try:
+            with urllib.request.urlopen(url, timeout=10):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
 def _status(pid: int) -> dict[str, int]:
     out = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -69,7 +84,7 @@ def _worker_of(master: int) -> int:
 def _send(port: int, size: int, *, chunked: bool) -> int:
     """POST a `size`-byte file; stop sending as soon as the server answers. Returns the HTTP status."""
     head, tail, boundary = multipart(size)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.putrequest("POST", "/api/v1/dossiers/")
     conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
     if chunked:
@@ -102,7 +117,7 @@ def test_a_300_mb_upload_is_refused_with_little_memory(tmp_path: Path) -> None:
     port = live.free_port()
     server = live.motcua("serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", stderr=subprocess.PIPE)
     try:
-        live.wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+        _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
         worker = _worker_of(server.pid)
         start = _status(worker)
         statuses = [_send(port, 300 * MB, chunked=False)]
