@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 
 from motcua.core.text import nfc
 
@@ -40,4 +40,35 @@ class NFCMiddleware:
                 for upload in uploads:
                     if upload.name:
                         upload.name = nfc(upload.name)
+        return self.get_response(request)
+
+
+class RequestSizeMiddleware:
+    """413 for a body declared larger than `MAX_REQUEST_BYTES` (`MOTCUA_MAX_REQUEST_MB`), before it is read.
+
+    Django caps form fields (`DATA_UPLOAD_MAX_MEMORY_SIZE`) and the upload views cap each file; this caps
+    the whole request, so a client cannot make a worker stream gigabytes to temporary files first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.MAX_REQUEST_BYTES:
+            limit_mb = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "too_large", "detail": f"Request body larger than {limit_mb} MiB."}, status=413
+                )
+            return HttpResponse(
+                f"Dữ liệu gửi lên quá lớn (tối đa {limit_mb} MB).".encode(),
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
         return self.get_response(request)
