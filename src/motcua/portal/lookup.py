@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from motcua import config
-from motcua.core import replica
+from motcua.core import ratelimit, replica
 from motcua.core.ratelimit import FailureLimiter
 from motcua.dossiers.models import Dossier, StepRun
 
@@ -46,8 +46,8 @@ def normalise_phone(raw: str) -> str | None:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address failures are counted against (the proxy in front sets REMOTE_ADDR correctly)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """The address failures are counted against (behind a proxy: `MOTCUA_TRUSTED_PROXIES`)."""
+    return ratelimit.client_address(request)
 
 
 def _iso(value: datetime | None) -> str | None:
