@@ -4,7 +4,7 @@ citizen data beyond dossier codes."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -48,10 +48,9 @@ def read_trail(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(address=filters["address"])
     tz = timezone.get_current_timezone()
     if start := _day(filters["from"]):
-        qs = qs.filter(at__gte=timezone.make_aware(timezone.datetime.combine(start, timezone.datetime.min.time()), tz))
+        qs = qs.filter(at__gte=timezone.make_aware(datetime.combine(start, time.min), tz))
     if end := _day(filters["to"]):
-        after = timezone.datetime.combine(end + timedelta(days=1), timezone.datetime.min.time())
-        qs = qs.filter(at__lt=timezone.make_aware(after, tz))
+        qs = qs.filter(at__lt=timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(request, "backoffice/reads.html", {"nav": "reads", "page": page, "filters": filters, "query": query})

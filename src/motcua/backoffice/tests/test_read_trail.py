@@ -13,8 +13,17 @@ from rest_framework.authtoken.models import Token
 
 from motcua.backoffice.models import PersonalDataRead
 from motcua.backoffice.tests import factories as f
-from motcua.backoffice.tests.test_screens import client_for, component_ids, intake_post, world  # noqa: F401
+from motcua.backoffice.tests.test_screens import component_ids, intake_post
 from motcua.dossiers.models import Dossier
+
+
+@pytest.fixture
+def world(db: None, clock: Any) -> dict[str, Any]:
+    u = f.units()
+    people = f.staff(u["a"])
+    f.process(f.procedure(), u["a"])
+    return {"unit": u["a"], **people}
+
 
 ADDRESS = "203.0.113.9"
 

@@ -97,7 +97,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         audit.record(request, "api:dossier", dossier)
         return Response(self.get_serializer(dossier).data)
 
-    def paginate_queryset(self, queryset: Any) -> list[Dossier] | None:
+    def paginate_queryset(self, queryset: Any) -> Any:
         page = super().paginate_queryset(queryset)
         if page:
             from motcua.backoffice import audit
