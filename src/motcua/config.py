@@ -146,9 +146,9 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting(
             "MOTCUA_PUBLIC_RATE_LIMIT",
-            "30",
-            "Submissions of one public form or endpoint (feedback, online filing, sign-in callback) accepted from "
-            "one client address per window; one more answers 429.",
+            "60",
+            "Requests to one public form or endpoint (look-up, feedback, online filing, sign-in callback) accepted "
+            "from one client address per window (form posts; GETs for API endpoints); one more answers 429.",
         ),
         Setting("MOTCUA_PUBLIC_RATE_WINDOW_SECONDS", "600", "Length of the public rate-limit window, in seconds."),
         Setting(
