@@ -141,6 +141,39 @@ SETTINGS: dict[str, Setting] = {
             "15",
             "How long a lock-out lasts, and the window the failures are counted in.",
         ),
+        # Scaling (docs/SCALING.md): replica, shared cache, public rate limits, request size.
+        Setting(
+            "MOTCUA_REPLICA_DATABASE_URL",
+            "",
+            "A read-only PostgreSQL hot standby of the primary (`postgresql://user@host:port/db`); reports, "
+            "dashboards, exports and the public look-up read from it while it keeps up. Empty: no replica.",
+        ),
+        Setting(
+            "MOTCUA_REPLICA_MAX_LAG_SECONDS",
+            "5",
+            "Largest replica lag (seconds behind the primary) at which reads still go to the replica; above it, "
+            "or when it does not answer, the primary answers.",
+        ),
+        Setting("MOTCUA_REPLICA_CHECK_SECONDS", "1", "How long one replica lag check is reused, in seconds."),
+        Setting(
+            "MOTCUA_REPLICA_RETRY_SECONDS",
+            "30",
+            "After the replica failed to answer, seconds before it is tried again.",
+        ),
+        Setting(
+            "MOTCUA_CACHE",
+            "file",
+            "Cache shared by the server's processes (rate limits): `file` (`<data dir>/cache`, one machine), "
+            "`database` (table `motcua_cache`, several machines; created by `motcua migrate`) or `memory` "
+            "(per process: tests only).",
+        ),
+        Setting(
+            "MOTCUA_PUBLIC_RATE_LIMIT",
+            "60",
+            "Requests to one public form or endpoint (look-up, feedback, online filing, sign-in callback) accepted "
+            "from one client address per window (form posts; GETs for API endpoints); one more answers 429.",
+        ),
+        Setting("MOTCUA_PUBLIC_RATE_WINDOW_SECONDS", "600", "Length of the public rate-limit window, in seconds."),
     ]
 }
 
@@ -179,6 +212,15 @@ def env_int(name: str) -> int:
         return int(raw)
     except ValueError:
         raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def env_float(name: str) -> float:
+    """A decimal setting; a malformed value is a clear configuration error."""
+    raw = env(name)
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
 
 
 def database_url() -> str:

@@ -46,6 +46,16 @@ def pytest_configure(config: pytest.Config) -> None:
         _session_travel.start()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_shared_cache() -> None:
+    """The default cache is a file cache that outlives a session (rate-limit counts): start each empty."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if not settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):  # that one lives in the test database
+        cache.clear()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     global _session_travel
     if _session_travel is not None:

@@ -103,6 +103,25 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+# Scaling (docs/SCALING.md): a read-only hot standby for reports and the public look-up (core/replica.py),
+# a cache shared by all server processes (rate limits), a cap on request bodies (core/middleware.py).
+if config.env("MOTCUA_REPLICA_DATABASE_URL"):
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured("MOTCUA_REPLICA_DATABASE_URL needs a PostgreSQL primary (MOTCUA_DATABASE_URL)")
+    DATABASES["replica"] = {
+        **dj_database_url.parse(config.env("MOTCUA_REPLICA_DATABASE_URL"), conn_max_age=0),
+        "OPTIONS": {"connect_timeout": 3},
+        # Tests read `default`'s test database through the standby that replicates it (no database created).
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["motcua.core.replica.Router"]
+CACHES = {
+    "default": {
+        "file": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")},
+        "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "motcua_cache"},
+        "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }[config.env("MOTCUA_CACHE")]
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

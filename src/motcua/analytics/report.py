@@ -20,6 +20,7 @@ from motcua.analytics.rules import (
     cells_from_prefixes,
     shape_row,
 )
+from motcua.core.replica import read_connection
 
 GROUPINGS = ("unit", "field", "procedure", "level")
 
@@ -110,7 +111,7 @@ def prefixes_by_group(
     sql = f"SELECT {key}, {name}, {sums} FROM ({source}) x {joins} WHERE {where} GROUP BY {key}, {name}"
     out: dict[tuple[str, str], tuple[dict[str, int], dict[str, int]]] = {}
     n = len(MEASURES)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             a = {m: int(row[2 + i] or 0) for i, m in enumerate(MEASURES)}
@@ -174,7 +175,7 @@ def flag_counts_by_group(
     sql = (
         f"SELECT {key}, {name}, {sums} FROM ({facts_sql(d)}) x {joins} WHERE {where} AND {cond} GROUP BY {key}, {name}"
     )
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             out[(str(row[0]), str(row[1]))] = {k: int(row[2 + i] or 0) for i, k in enumerate(exprs)}
@@ -217,7 +218,7 @@ def base_cells_sql(start: date, end: date, by: str, scope: Scope) -> tuple[str, 
 def cells_by_group_base(start: date, end: date, by: str, scope: Scope) -> dict[tuple[str, str], dict[str, int]]:
     sql, params = base_cells_sql(start, end, by, scope)
     out: dict[tuple[str, str], dict[str, int]] = {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             cells = {c: int(row[2 + i] or 0) for i, c in enumerate(ROW_CELLS)}

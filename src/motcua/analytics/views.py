@@ -23,6 +23,7 @@ from motcua.analytics import charts
 from motcua.analytics.exports import RENDERERS
 from motcua.analytics.report import GROUPINGS, Scope, flag_counts, resolution_report, unit_and_descendants
 from motcua.analytics.rules import EARLIEST, LATEST, LOCAL_TZ, rate
+from motcua.core.replica import replica_reads
 
 
 @dataclass
@@ -142,6 +143,7 @@ def _page(request: HttpRequest, f: Filters, by: str, title: str) -> HttpResponse
 
 
 @login_required
+@replica_reads
 def overview(request: HttpRequest) -> HttpResponse:
     try:
         f = _filters(request)
@@ -154,6 +156,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     from motcua.organizations.models import Unit
 
@@ -168,6 +171,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def dossier_list(request: HttpRequest) -> HttpResponse:
     from motcua.analytics.queries import CELLS, dossiers
     from motcua.dossiers.visibility import restrict
@@ -193,6 +197,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in RENDERERS:
         raise Http404(fmt)
@@ -215,6 +220,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def kl91_page(request: HttpRequest) -> HttpResponse:
     from motcua.analytics.kl91 import kl91
 

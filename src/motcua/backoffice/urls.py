@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.backoffice import alerts, intake_linked, views, worklist
+from motcua.backoffice import alerts, intake_linked, reads, views, worklist
 
 app_name = "backoffice"
 urlpatterns = [
@@ -25,4 +25,5 @@ urlpatterns += [
 urlpatterns += [
     path("alerts/", alerts.alert_list, name="alerts"),
     path("alerts/read/", alerts.mark_read, name="alerts_read"),
+    path("reads/", reads.read_trail, name="reads"),  # the personal-data read trail (inspectors)
 ]

@@ -104,7 +104,7 @@ def explain_due(dossier: Any, events: list[Any]) -> str:
 @staff_required
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = scoping.dossier_or_404(request.user, code)
-    audit.record(request.user, "dossier_page", dossier)
+    audit.record(request, "dossier_page", dossier)
     events = list(dossier.events.select_related("actor").order_by("seq"))
     timeline = [
         {
@@ -305,7 +305,7 @@ def form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     dossier = scoping.dossier_or_404(request.user, code)
     if kind not in pdf.FORMS:
         return HttpResponse(status=404)
-    audit.record(request.user, f"form:{kind}", dossier)
+    audit.record(request, f"form:{kind}", dossier)
     data = pdf.render(kind, dossier)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-{kind}.pdf"'
@@ -337,7 +337,7 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
         dates = [timezone.localtime(d.received_at).date() for d in qs]  # the selected dossiers' own period
         start, end = (min(dates), max(dates)) if dates else (start, end)
     rows = list(qs)
-    audit.record_many(request.user, "tracking_book", rows, unit=unit.code, start=str(start), end=str(end))
+    audit.record_many(request, "tracking_book", rows, unit=unit.code, start=str(start), end=str(end))
     data = pdf.render_tracking_book(unit, start, end, rows)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="so-theo-doi-{unit.code}-{start}-{end}.pdf"'
@@ -375,7 +375,7 @@ def applicant_lookup(request: HttpRequest) -> HttpResponse:
             .prefetch_related("documents")
             .order_by("-received_at")[:10]
         )
-        audit.record_many(request.user, "applicant_lookup", earlier)
+        audit.record_many(request, "applicant_lookup", earlier)
     return render(request, "backoffice/_applicant.html", {"earlier": earlier, "id_number": id_number})
 
 
@@ -387,7 +387,7 @@ def document_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
     doc = dossier.documents.filter(pk=pk).first()
     if doc is None:
         raise Http404(_("Không tìm thấy tài liệu."))
-    audit.record(request.user, "document", dossier, document=doc.pk)
+    audit.record(request, "document", dossier, document=doc.pk)
     return FileResponse(doc.file.open("rb"), content_type=doc.content_type, filename=doc.filename)
 
 

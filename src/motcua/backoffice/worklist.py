@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from motcua.backoffice import scoping
+from motcua.backoffice import audit, scoping
 from motcua.catalog.models import Procedure
 from motcua.core.text import fold
 from motcua.dossiers.models import Dossier, Status
@@ -137,6 +137,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     counts["mine"] = _mine_only(open_base, request.user).count()
     by_status = dict(base.values_list("status").annotate(n=Count("id")))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    audit.record_many(request, "worklist", page)  # the rows show applicants' names
     today = timezone.localdate(w.now)
     return render(
         request,

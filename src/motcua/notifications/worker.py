@@ -24,6 +24,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from motcua.core import partitions
 from motcua.notifications.channels import DeliveryError, PermanentDeliveryError, adapter_for
 from motcua.notifications.models import OutboxMessage, OutboxStatus
 from motcua.notifications.render import render
@@ -173,7 +174,7 @@ def run(once: bool = False) -> int:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
     tick = _dossier_tick()
-    last_tick = 0.0
+    last_tick = last_partitions = 0.0
     while not stop.requested:
         if not once and not connection.in_atomic_block:
             close_old_connections()  # a long-running loop must not keep a dead connection
@@ -181,6 +182,9 @@ def run(once: bool = False) -> int:
             last_tick = time.monotonic()
             _guarded("dossier duties", tick, timezone.now(), reraise=once)
         _guarded("queued tasks", run_tasks, reraise=once)
+        if once or time.monotonic() - last_partitions >= 3600:  # next years' partitions (core/partitions.py)
+            last_partitions = time.monotonic()
+            _guarded("partitions", partitions.ensure, reraise=once)
         handled = 0
         while not stop.requested:
             batch = deliver_due()

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from motcua import config
+from motcua.core import ratelimit, replica
 from motcua.core.ratelimit import FailureLimiter
 from motcua.dossiers.models import Dossier, StepRun
 
@@ -45,8 +46,8 @@ def normalise_phone(raw: str) -> str | None:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address failures are counted against (the proxy in front sets REMOTE_ADDR correctly)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """The address failures are counted against (behind a proxy: `MOTCUA_TRUSTED_PROXIES`)."""
+    return ratelimit.client_address(request)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -103,8 +104,13 @@ def look_up(client: str, code: str | None, phone: str | None) -> Answer:
         errors["phone"] = "Số điện thoại không hợp lệ (ví dụ 0905 123 456)."
     if errors:
         return bad_request(errors)
-    d = Dossier.objects.select_related("procedure", "unit").filter(code=code).first()
-    if d is None or normalise_phone(d.applicant_phone) != wanted:
+    with replica.reads():  # read-only: the replica answers when it keeps up (core/replica.py)
+        d = Dossier.objects.select_related("procedure", "unit").filter(code=code).first()
+        if d is None or normalise_phone(d.applicant_phone) != wanted:
+            d = None
+        else:
+            answer = Answer(200, public_view(d), dossier=d)
+    if d is None:
         limiter.fail(client)
         return Answer(404, NOT_FOUND)
-    return Answer(200, public_view(d), dossier=d)
+    return answer

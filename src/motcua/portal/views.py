@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from motcua.core.ratelimit import rate_limited
 from motcua.dossiers.models import Status
 from motcua.portal import lookup
 
@@ -21,6 +22,7 @@ def _local(value: str | None) -> Any:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("public-lookup-page")
 def lookup_page(request: HttpRequest) -> HttpResponse:
     """/tra-cuu/ (contracts §8.1): the receipt's QR opens it with `?ma=CODE`; the phone is POSTed so it
     stays out of addresses, browser history and access logs."""

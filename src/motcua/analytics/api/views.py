@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from motcua.analytics.report import GROUPINGS, Scope, resolution_report, unit_and_descendants
 from motcua.analytics.rules import EARLIEST, LATEST
 from motcua.core.api import Error
+from motcua.core.replica import replica_reads
 
 
 class PeriodQuery(serializers.Serializer):  # type: ignore[type-arg]
@@ -74,6 +75,7 @@ class ResolutionView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=[ResolutionQuery], responses=REPORT, operation_id="analytics_resolution")
+    @replica_reads
     def get(self, request: Request) -> Response:
         v, scope = _parse(request, ResolutionQuery)
         return Response(resolution_report(v["start"], v["to"], v["by"], scope))
@@ -85,6 +87,7 @@ class Index766View(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=[PeriodQuery], responses=REPORT, operation_id="analytics_index_766")
+    @replica_reads
     def get(self, request: Request) -> Response:
         from motcua.analytics.index766 import index_766
 

@@ -12,3 +12,10 @@ register = template.Library()
 @register.simple_tag
 def unread_alerts(user: object) -> int:
     return unread_count(user)
+
+
+@register.simple_tag
+def may_review_reads(user: object) -> bool:
+    from motcua.backoffice.reads import may_review
+
+    return may_review(user)

@@ -88,6 +88,23 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return ser.DossierDetailSerializer
         return ser.DossierSerializer
 
+    # Reads of applicant data are recorded (who, what, when, from where: backoffice.audit); the
+    # trail lives with the back office, hence the import inside.
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from motcua.backoffice import audit
+
+        dossier = self.get_object()
+        audit.record(request, "api:dossier", dossier)
+        return Response(self.get_serializer(dossier).data)
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        if page:
+            from motcua.backoffice import audit
+
+            audit.record_many(self.request, "api:dossier_list", page)
+        return page
+
     def _create(self, name: str, request: Request, **extra: Any) -> Response:
         try:
             result = commands.execute(name, request.user, data=_input(request), extra=extra)

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.core.ratelimit import rate_limited
 from motcua.portal import lookup
 
 
@@ -75,6 +76,7 @@ class PublicLookupView(APIView):
         },
         tags=["public"],
     )
+    @rate_limited("public-lookup-api", methods=("GET",))
     def get(self, request: Request) -> Response:
         answer = lookup.look_up(
             lookup.client_address(request._request), request.query_params.get("code"), request.query_params.get("phone")
