@@ -118,6 +118,12 @@ SETTINGS: dict[str, Setting] = {
             "15",
             "How long a lock-out lasts, and the window the failures are counted in.",
         ),
+        Setting(
+            "MOTCUA_DB_CONN_MAX_AGE",
+            "600",
+            "Seconds a web or worker process keeps its database connection between requests (checked before "
+            "reuse); 0 opens one per request, which costs a PostgreSQL backend start each time.",
+        ),
     ]
 }
 
