@@ -55,7 +55,12 @@ def _iso(value: datetime | None) -> str | None:
 
 def public_view(d: Dossier) -> dict[str, Any]:
     """Exactly the fields of contracts §8.1; no applicant data."""
-    steps = StepRun.objects.filter(dossier=d).select_related("unit").order_by("started_at", "pk")
+    steps = (
+        StepRun.objects.filter(dossier=d)
+        .select_related("unit")
+        .only("name", "started_at", "finished_at", "unit__name")
+        .order_by("started_at", "pk")
+    )
     return {
         "code": d.code,
         "procedure": {"code": d.procedure.code, "name": d.procedure.name},
@@ -70,6 +75,21 @@ def public_view(d: Dossier) -> dict[str, Any]:
             for s in steps
         ],
     }
+
+
+PUBLIC_COLUMNS = (
+    "code",
+    "status",
+    "received_at",
+    "appointment_at",
+    "finished_at",
+    "returned_at",
+    "applicant_phone",
+    "procedure__code",
+    "procedure__name",
+    "unit__code",
+    "unit__name",
+)
 
 
 @dataclass
@@ -103,7 +123,9 @@ def look_up(client: str, code: str | None, phone: str | None) -> Answer:
         errors["phone"] = "Số điện thoại không hợp lệ (ví dụ 0905 123 456)."
     if errors:
         return bad_request(errors)
-    d = Dossier.objects.select_related("procedure", "unit").filter(code=code).first()
+    # Only the columns the answer shows (and the phone it checks): a public, unauthenticated path
+    # that must stay cheap under load (docs/benchmarks.md, look-up).
+    d = Dossier.objects.select_related("procedure", "unit").only(*PUBLIC_COLUMNS).filter(code=code).first()
     if d is None or normalise_phone(d.applicant_phone) != wanted:
         limiter.fail(client)
         return Answer(404, NOT_FOUND)
