@@ -267,7 +267,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     ensure_database(url)
     prepared = run_prepare(url, 200 if quick else LOOKUP_DOSSIERS)
     token, pairs = prepared["token"], prepared["lookups"]
-    n_intake, n_lookup, reps, clients = (1000, 1500, 3, 16) if quick else (4000, 6000, 5, 16)
+    n_intake, n_lookup, reps, clients = (300, 600, 2, 16) if quick else (1500, 3000, 5, 16)
     port = free_port()
     server = start_server(url, port)
     sampler = MemorySampler(server.pid)
