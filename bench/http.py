@@ -265,7 +265,7 @@ def run(quick: bool = False) -> dict[str, Any]:
 
     url = database_url()
     ensure_database(url)
-    prepared = run_prepare(url, 200 if quick else LOOKUP_DOSSIERS)
+    prepared = run_prepare(url, 50 if quick else LOOKUP_DOSSIERS)
     token, pairs = prepared["token"], prepared["lookups"]
     n_intake, n_lookup, reps, clients = (300, 600, 2, 16) if quick else (1500, 3000, 5, 16)
     port = free_port()
@@ -279,9 +279,9 @@ def run(quick: bool = False) -> dict[str, Any]:
     try:
         tag = f"{time.time_ns()}"
         # Warm-up: every worker imports lazily-loaded modules and opens its connection.
-        load.load(port, floor_factory(), clients=clients, requests=200)
-        load.load(port, intake_factory(token, tag + "w"), clients=clients, requests=100)
-        load.load(port, lookup_factory(pairs), clients=LOOKUP_CLIENTS, requests=200)
+        load.load(port, floor_factory(), clients=clients, requests=50 if quick else 200)
+        load.load(port, intake_factory(token, tag + "w"), clients=clients, requests=30 if quick else 100)
+        load.load(port, lookup_factory(pairs), clients=LOOKUP_CLIENTS, requests=50 if quick else 200)
         for r in range(reps):
             floors16.append(load.load(port, floor_factory(), clients=clients, requests=n_intake).summary())
             intakes.append(

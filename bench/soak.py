@@ -28,7 +28,7 @@ def run(quick: bool) -> dict[str, Any]:
 
     url = http.database_url()
     ensure_database(url)
-    prepared = http.run_prepare(url, 100)
+    prepared = http.run_prepare(url, 50)
     token, pairs = prepared["token"], prepared["lookups"]
     duration, window = (30.0, 10.0) if quick else (600.0, 60.0)
     clients = 16
