@@ -35,10 +35,16 @@ lint: install
 	$(BIN)/ruff format --check src bench
 	$(BIN)/mypy
 
-bench: install
+# The benchmarks' own extra (the calendar peers of contracts §7), not part of `make test`.
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: install $(BENCH_STAMP)
 	$(BIN)/python -m bench
 
-bench-quick: install
+bench-quick: install $(BENCH_STAMP)
 	$(BIN)/python -m bench --quick
 
 # Regenerates the committed OpenAPI document (a test fails when it drifts from the code).

@@ -17,11 +17,13 @@ from pathlib import Path
 
 BENCHMARKS = [
     "bench.calendar_batch",
+    "bench.calendar_peers",
     "bench.intake",
     "bench.http",
     "bench.reports",
     "bench.history_import",
     "bench.audit",
+    "bench.soak",
 ]
 
 

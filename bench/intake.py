@@ -91,6 +91,47 @@ def _cleanup(unit: Any) -> None:
             )
         c.execute("DELETE FROM dossiers_dossier WHERE unit_id = %s", [unit.pk])
         c.execute("DELETE FROM dossiers_codecounter WHERE prefix = %s", [unit.code])
+        # The analytics rollups the intake maintains: both sides start from none, as on a new day.
+        c.execute("DELETE FROM analytics_dailyrollup WHERE unit_id = %s", [unit.pk])
+        c.execute("DELETE FROM analytics_monthlyrollup WHERE unit_id = %s", [unit.pk])
+
+
+def _rollup_statements(unit: Any) -> list[list[tuple[str, list[Any]]]]:
+    """Per dossier (id order), the rollup upserts the intake makes, rendered as plain SQL and parameters.
+
+    The counters come from the same rule (`analytics.rollup.add_dossier`) over the stored dossier; the
+    statements are the ones `apply_deltas` sends (one multi-row upsert per grain).
+    """
+    from motcua.analytics import rollup
+    from motcua.analytics.models import DailyRollup, MonthlyRollup
+    from motcua.dossiers.models import Dossier
+
+    out = []
+    for d in Dossier.objects.filter(unit_id=unit.pk).order_by("id"):
+        deltas: rollup.Deltas = {}
+        values = rollup.values_of(d)
+        rollup.add_dossier(deltas, values["unit_id"], values["procedure_id"], rollup.facts_of(values))
+        deltas = {k: v for k, v in deltas.items() if any(v.values())}
+        statements = []
+        for model, rows in ((DailyRollup, deltas), (MonthlyRollup, rollup.monthly(deltas))):
+            table = model._meta.db_table
+            cols = ", ".join(rollup.MEASURES)
+            updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in rollup.MEASURES)
+            row = "(" + ", ".join(["%s"] * (3 + len(rollup.MEASURES))) + ")"
+            params = [
+                v
+                for (u, p, day), c in sorted(rows.items())
+                for v in (u, p, day, *(c.get(m, 0) for m in rollup.MEASURES))
+            ]
+            statements.append(
+                (
+                    f"INSERT INTO {table} (unit_id, procedure_id, day, {cols}) VALUES {', '.join([row] * len(rows))} "
+                    f"ON CONFLICT (unit_id, procedure_id, day) DO UPDATE SET {updates}",
+                    params,
+                )
+            )
+        out.append(statements)
+    return out
 
 
 def _capture(unit: Any) -> list[dict[str, list[tuple[Any, ...]]]]:
@@ -121,8 +162,14 @@ def _capture(unit: Any) -> list[dict[str, list[tuple[Any, ...]]]]:
     return out
 
 
-def _baseline(url: str, captured: list[dict[str, Any]], unit_code: str) -> float:
-    """Insert the captured rows with plain psycopg, one transaction per dossier; returns dossiers/s."""
+def _baseline(
+    url: str, captured: list[dict[str, Any]], unit_code: str, rollups: list[list[tuple[str, list[Any]]]] | None
+) -> float:
+    """Insert the captured rows with plain psycopg, one transaction per dossier; returns dossiers/s.
+
+    With `rollups`, each transaction also makes the dossier's rollup upserts (the same rows the
+    intake writes); without, only the dossier's own rows (the figure's definition before the
+    analytics rollups joined the intake's transaction)."""
     import psycopg
     from psycopg.types.json import Jsonb
 
@@ -139,6 +186,9 @@ def _baseline(url: str, captured: list[dict[str, Any]], unit_code: str) -> float
     )
     order = ["dossiers_dossier", "dossiers_dossierevent", "dossiers_duty", "notifications_outboxmessage"]
     prepared = [[(statements[t], [adapt(v) for v in row]) for t in order for row in item[t]] for item in captured]
+    if rollups is not None:
+        assert len(rollups) == len(prepared)
+        prepared = [stmts + extra for stmts, extra in zip(prepared, rollups, strict=True)]
     with psycopg.connect(url) as conn:
         t0 = time.perf_counter()
         for stmts in prepared:
@@ -160,26 +210,37 @@ def worker(n: int, repeats: int) -> dict[str, Any]:
     for _ in range(20):
         services.receive_dossier(clerk, procedure=proc, unit=unit, applicant=applicant)
     _cleanup(unit)
-    ours, base = [], []
+    ours, base, base_bare = [], [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
         for _ in range(n):
             services.receive_dossier(clerk, procedure=proc, unit=unit, applicant=applicant)
         ours.append(n / (time.perf_counter() - t0))
         captured = _capture(unit)
+        rollups = _rollup_statements(unit)
         assert len(captured) == n
         _cleanup(unit)
-        base.append(_baseline(os.environ["MOTCUA_DATABASE_URL"], captured, unit.code))
+        base.append(_baseline(os.environ["MOTCUA_DATABASE_URL"], captured, unit.code, rollups))
         _cleanup(unit)
-    service_rate, baseline_rate = statistics.median(ours), statistics.median(base)
+        base_bare.append(_baseline(os.environ["MOTCUA_DATABASE_URL"], captured, unit.code, None))
+        _cleanup(unit)
+    service_rate, baseline_rate, bare_rate = (
+        statistics.median(ours),
+        statistics.median(base),
+        statistics.median(base_bare),
+    )
     return {
         "dossiers": n,
         "repeats": repeats,
         "service_dossiers_per_s": round(service_rate, 1),
+        "service_runs_per_s": [round(x, 1) for x in ours],
         "plain_sql_dossiers_per_s": round(baseline_rate, 1),
+        "plain_sql_runs_per_s": [round(x, 1) for x in base],
         "ratio": round(service_rate / baseline_rate, 3),
+        "plain_sql_without_rollups_per_s": round(bare_rate, 1),
+        "ratio_without_rollups": round(service_rate / bare_rate, 3),
         "goal": 0.5,
-        "rows_per_dossier": "dossier, event, 3 duties, outbox message, counter upsert",
+        "rows_per_dossier": "counter upsert, dossier, event, 3 duties, outbox message, daily and monthly rollup upserts",
     }
 
 

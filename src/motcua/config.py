@@ -174,6 +174,12 @@ SETTINGS: dict[str, Setting] = {
             "from one client address per window (form posts; GETs for API endpoints); one more answers 429.",
         ),
         Setting("MOTCUA_PUBLIC_RATE_WINDOW_SECONDS", "600", "Length of the public rate-limit window, in seconds."),
+        Setting(
+            "MOTCUA_DB_CONN_MAX_AGE",
+            "600",
+            "Seconds a web or worker process keeps its database connection between requests (checked before "
+            "reuse); 0 opens one per request, which costs a PostgreSQL backend start each time.",
+        ),
     ]
 }
 

@@ -88,7 +88,14 @@ TEMPLATES = [
 
 
 def _database() -> dict[str, object]:
-    db: dict[str, object] = dict(dj_database_url.parse(config.database_url(), conn_max_age=0))
+    # Persistent connections: opening one per request (a new PostgreSQL backend each time) was the
+    # largest cost of a small request under `motcua serve` (docs/benchmarks.md, HTTP). Each gunicorn
+    # worker is one thread, so it holds at most one connection; health checks drop a dead one.
+    db: dict[str, object] = dict(
+        dj_database_url.parse(
+            config.database_url(), conn_max_age=config.env_int("MOTCUA_DB_CONN_MAX_AGE"), conn_health_checks=True
+        )
+    )
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
         # writers never deadlock on a lock upgrade (dossier-code allocation relies on it).

@@ -56,7 +56,12 @@ def _iso(value: datetime | None) -> str | None:
 
 def public_view(d: Dossier) -> dict[str, Any]:
     """Exactly the fields of contracts §8.1; no applicant data."""
-    steps = StepRun.objects.filter(dossier=d).select_related("unit").order_by("started_at", "pk")
+    steps = (
+        StepRun.objects.filter(dossier=d)
+        .select_related("unit")
+        .only("name", "started_at", "finished_at", "unit__name")
+        .order_by("started_at", "pk")
+    )
     return {
         "code": d.code,
         "procedure": {"code": d.procedure.code, "name": d.procedure.name},
@@ -71,6 +76,21 @@ def public_view(d: Dossier) -> dict[str, Any]:
             for s in steps
         ],
     }
+
+
+PUBLIC_COLUMNS = (
+    "code",
+    "status",
+    "received_at",
+    "appointment_at",
+    "finished_at",
+    "returned_at",
+    "applicant_phone",
+    "procedure__code",
+    "procedure__name",
+    "unit__code",
+    "unit__name",
+)
 
 
 @dataclass
@@ -105,7 +125,9 @@ def look_up(client: str, code: str | None, phone: str | None) -> Answer:
     if errors:
         return bad_request(errors)
     with replica.reads():  # read-only: the replica answers when it keeps up (core/replica.py)
-        d = Dossier.objects.select_related("procedure", "unit").filter(code=code).first()
+        # Only the columns the answer shows (and the phone it checks): a public, unauthenticated path
+        # that must stay cheap under load (docs/benchmarks.md, look-up).
+        d = Dossier.objects.select_related("procedure", "unit").only(*PUBLIC_COLUMNS).filter(code=code).first()
         if d is None or normalise_phone(d.applicant_phone) != wanted:
             d = None
         else:

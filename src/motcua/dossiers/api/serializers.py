@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from rest_framework import serializers
@@ -10,15 +11,31 @@ from motcua.documents.models import Document
 from motcua.dossiers import lifecycle
 from motcua.dossiers.models import Dossier, DossierEvent, Duty, Outcome, StepRun
 
+_FIELDS: dict[type, dict[str, Any]] = {}
 
-class EventSerializer(serializers.ModelSerializer[DossierEvent]):
+
+# A ModelSerializer whose fields are built from the model once per class, then copied. DRF rebuilds
+# a ModelSerializer's fields by model introspection on every instantiation (a large part of the CPU
+# of an intake's 201 answer, see docs/benchmarks.md). These serializers depend only on their Meta
+# and declared fields (no context, all read-only), so a deep copy of the first build is the same set
+# of fresh, unbound fields — the way DRF already copies declared fields. (A comment, not a
+# docstring: the OpenAPI generator would take a docstring as every subclass's description.)
+class BuiltOnce:
+    def get_fields(self) -> dict[str, Any]:
+        built = _FIELDS.get(type(self))
+        if built is None:
+            built = _FIELDS[type(self)] = super().get_fields()  # type: ignore[misc]
+        return copy.deepcopy(built)
+
+
+class EventSerializer(BuiltOnce, serializers.ModelSerializer[DossierEvent]):
     class Meta:
         model = DossierEvent
         fields = ["seq", "type", "at", "actor", "actor_label", "payload", "prev_hash", "hash"]
         read_only_fields = fields  # also keeps the schema independent of the database's integer ranges
 
 
-class StepRunSerializer(serializers.ModelSerializer[StepRun]):
+class StepRunSerializer(BuiltOnce, serializers.ModelSerializer[StepRun]):
     unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     # Declared: a read-only model field loses `allow_blank`, and the document would omit "" (a step still open).
     outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
@@ -29,14 +46,14 @@ class StepRunSerializer(serializers.ModelSerializer[StepRun]):
         read_only_fields = fields
 
 
-class DutySerializer(serializers.ModelSerializer[Duty]):
+class DutySerializer(BuiltOnce, serializers.ModelSerializer[Duty]):
     class Meta:
         model = Duty
         fields = ["kind", "due_at", "met_at", "warned_at", "breached_at"]
         read_only_fields = fields
 
 
-class DocumentSerializer(serializers.ModelSerializer[Document]):
+class DocumentSerializer(BuiltOnce, serializers.ModelSerializer[Document]):
     class Meta:
         model = Document
         fields = [
@@ -55,7 +72,7 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
         read_only_fields = fields
 
 
-class DossierSerializer(serializers.ModelSerializer[Dossier]):
+class DossierSerializer(BuiltOnce, serializers.ModelSerializer[Dossier]):
     procedure: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     receiving_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
