@@ -505,3 +505,18 @@ __all__ = [
     "supply_supplement",
     "withdraw",
 ]
+
+
+def transfer_unit(
+    dossier: Dossier | int,
+    *,
+    unit: Unit,
+    receiving_unit: Unit,
+    decision: str,
+    units: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> Dossier:
+    """Restructuring: the system hands an open dossier to a successor unit (code, deadline and clock unchanged)."""
+    data = {"unit": unit.code, "receiving_unit": receiving_unit.code, "decision": decision, "units": units or {}}
+    result: Dossier = execute("transfer_unit", SYSTEM, dossier, data, now=now)
+    return result

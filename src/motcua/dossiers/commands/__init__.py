@@ -3,7 +3,15 @@
 Import order registers the table: intake, processing, supplements, pauses, apology, results.
 """
 
-from motcua.dossiers.commands import apology, intake, pauses, processing, results, supplements  # noqa: F401
+from motcua.dossiers.commands import (  # noqa: F401
+    apology,
+    intake,
+    pauses,
+    processing,
+    results,
+    supplements,
+    transfer,
+)
 from motcua.dossiers.commands.kernel import SYSTEM, Applicant, DossierError, Upload
 from motcua.dossiers.commands.pipeline import allowed, execute, offered
 from motcua.dossiers.commands.table import COMMANDS, Command
@@ -32,6 +40,7 @@ _ORDER = (
     "withdraw",
     "stop",
     "refuse",
+    "transfer_unit",
 )
 for _name in sorted(COMMANDS, key=lambda n: _ORDER.index(n) if n in _ORDER else -1):
     COMMANDS[_name] = COMMANDS.pop(_name)
