@@ -397,6 +397,7 @@ def apply_decision(decision: Decision, *, now: datetime | None = None) -> Plan:
             unit=units[item["to_unit"]],
             receiving_unit=units[item["to_receiving"]],
             decision=decision.number,
+            effective_on=effective,
             units={**moves, item["from_unit"]: item["to_unit"], item["from_receiving"]: item["to_receiving"]},
             now=at,
         )

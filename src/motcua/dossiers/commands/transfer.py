@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from motcua.dossiers import clock
 from motcua.dossiers.commands.kernel import Ctx, DossierError, append, notify, receiving
 from motcua.dossiers.commands.schemas import Text
 from motcua.dossiers.commands.table import Command, register
@@ -29,6 +30,7 @@ class TransferUnit(serializers.Serializer):  # type: ignore[type-arg]
         label=_("Đơn vị cũ → đơn vị mới (mã)"), child=serializers.CharField(max_length=40), required=False
     )
     decision = Text(label=_("Quyết định sắp xếp"), max_length=100)
+    effective_on = serializers.DateField(label=_("Ngày có hiệu lực"), required=False)
 
 
 def _unit(code: str, field: str) -> Unit:
@@ -50,6 +52,7 @@ def _transfer(ctx: Ctx, data: dict[str, Any]) -> Any:
     targets = {code: _unit(code, "units") for code in set(moves.values())}
     payload = {
         "decision": data["decision"],
+        "effective_on": (data.get("effective_on") or ctx.at.astimezone(clock.TZ).date()).isoformat(),
         "from_unit": old_unit.code,
         "to_unit": unit.code,
         "from_receiving": old_receiving.code,
