@@ -28,7 +28,9 @@ def test_split_by_address_and_the_preview_is_what_happens(province: Province, cl
     clerk = p.people["clerk.a"]
 
     def receive(n: int, address: str) -> Dossier:
-        return s.receive_dossier(clerk, procedure=p.proc, unit=p.a, applicant=applicant(n, address), now=at(2026, 11, 16))
+        return s.receive_dossier(
+            clerk, procedure=p.proc, unit=p.a, applicant=applicant(n, address), now=at(2026, 11, 16)
+        )
 
     north = receive(1, "Thôn Bắc Sơn, xã Cam Lập, tỉnh Khánh Hòa")
     south = receive(2, "thon nam son, CAM LAP")  # no accents, other case: still the south
@@ -37,7 +39,9 @@ def test_split_by_address_and_the_preview_is_what_happens(province: Province, cl
     s.finish_dossier(SYSTEM, ended, now=at(2026, 11, 17))
     s.announce_early_return(clerk, ended, now=at(2026, 11, 17, 10))
     s.return_result(clerk, ended, now=at(2026, 11, 18))
-    other = s.receive_dossier(p.people["clerk.b"], procedure=p.proc, unit=p.b, applicant=applicant(5), now=at(2026, 11, 16))
+    other = s.receive_dossier(
+        p.people["clerk.b"], procedure=p.proc, unit=p.b, applicant=applicant(5), now=at(2026, 11, 16)
+    )
 
     decision = create_decision(
         kind="split",
