@@ -36,10 +36,19 @@ def _prefix(counters: dict[tuple[date, str], int], upto: date) -> dict[str, int]
 
 def _transfers(end: date) -> dict[int, str]:
     """dossier id → code of the unit that held it at `end`, for dossiers transferred after `end`."""
-    from motcua.dossiers.models import DossierEvent
+    from motcua.dossiers.models import Dossier, DossierEvent
+    from motcua.organizations.models import UnitLink
 
+    # Only dossiers now at a successor unit can have been transferred: without any restructuring
+    # this is one cheap query, and otherwise the events are reached through the dossiers' index.
+    successors = set(UnitLink.objects.values_list("successor_id", flat=True))
+    if not successors:
+        return {}
+    moved = Dossier.objects.filter(unit_id__in=successors).values("pk")
     found: dict[int, list[tuple[date, int, str]]] = defaultdict(list)
-    rows = DossierEvent.objects.filter(type="unit_transferred").values_list("dossier_id", "seq", "at", "payload")
+    rows = DossierEvent.objects.filter(type="unit_transferred", dossier_id__in=moved).values_list(
+        "dossier_id", "seq", "at", "payload"
+    )
     for dossier_id, seq, at, payload in rows:
         raw = payload.get("effective_on")
         effective = date.fromisoformat(raw) if raw else at.astimezone(LOCAL_TZ).date()
