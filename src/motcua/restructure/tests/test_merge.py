@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from motcua.cli import main
 from motcua.dossiers import commands, jobs
@@ -197,3 +198,16 @@ def test_bad_decisions_are_refused(province: Province) -> None:
     assert problems and "name the unit" in problems[0]
     with pytest.raises(engine.RestructureError):
         engine.schedule(decision)
+
+
+def test_the_dossier_page_shows_the_transfer(province: Province, clock: Any, client: Any) -> None:
+    p = province
+    d = open_dossiers(p)
+    engine.schedule(merger(p, date(2026, 11, 25)))
+    user = p.people["clerk.a"]
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    r = client.get(reverse("backoffice:dossier", args=[d["a_received"].code]))
+    assert r.status_code == 200
+    assert "H32.201 → H32.210 (1667/NQ-UBTVQH15)" in r.content.decode()
