@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from motcua.cli import main
 from motcua.dossiers import commands, jobs
+from motcua.dossiers import services as s
 from motcua.dossiers.audit import verify
+from motcua.dossiers.commands import DossierError
 from motcua.dossiers.models import Dossier, DossierEvent, StepRun
 from motcua.dossiers.tests.factories import at
 from motcua.notifications.models import OutboxMessage
@@ -21,7 +23,7 @@ from motcua.portal.lookup import look_up
 from motcua.restructure import engine
 from motcua.restructure.forms import create_decision
 from motcua.restructure.models import DecisionStatus
-from motcua.restructure.tests.conftest import Province, open_dossiers
+from motcua.restructure.tests.conftest import Province, applicant, open_dossiers
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +130,11 @@ def test_merger_moves_every_open_dossier_at_the_effective_date(province: Provinc
     told = OutboxMessage.objects.filter(template="unit_transferred")
     assert sorted(m.context["code"] for m in told) == sorted(d[k].code for k in OPEN)
     assert all(m.context["new_unit"] == "Xã Nam Cam Ranh" for m in told)
+
+    # The old communes receive nothing any more: the citizen is sent to the successor.
+    with pytest.raises(DossierError, match="H32.210") as refused:
+        s.submit_online(procedure=p.proc, unit=p.a, applicant=applicant(9))
+    assert refused.value.code == "unit_ended"
 
     # Applied: no second application, no cancellation.
     with pytest.raises(engine.RestructureError):

@@ -165,3 +165,24 @@ def test_the_dashboard_groups_by_the_units_as_of_a_date(merged: Province, client
     r = client.get("/analytics/", {"from": "2026-06-01", "to": "2026-06-30", "as_of": "2026-07-01"})
     assert r.status_code == 200 and b"H32.210" in r.content and b"H32.201" not in r.content
     assert client.get("/analytics/", {"as_of": "bad"}).status_code == 400
+
+
+def test_every_period_before_the_merger_reads_the_same_after_it(province: Province, clock: Any) -> None:
+    p = province
+    p.dossiers = history(p)
+    starts = [date(2026, 5, 20), date(2026, 6, 1), date(2026, 6, 10), date(2026, 6, 23)]
+    ends = [date(2026, 6, 2), date(2026, 6, 15), date(2026, 6, 22), date(2026, 6, 25), date(2026, 6, 30)]
+    periods = [(a, b) for a in starts for b in ends if a <= b]
+    before = {
+        (a, b, src): resolution_report(a, b, "unit", source=src) for a, b in periods for src in ("rollup", "base")
+    }
+    decision = create_decision(
+        kind="merge", number="1667", signed_on=date(2026, 6, 16), effective_on=date(2026, 7, 1),
+        unit_codes=[p.a.code, p.b.code, p.c.code], new_code="H32.210", new_name="Xã Nam Cam Ranh",
+    )  # fmt: skip
+    engine.schedule(decision)
+    for (a, b, src), doc in before.items():
+        assert resolution_report(a, b, "unit", source=src) == doc, (a, b, src)
+        grouped = resolution_report(a, b, "unit", source=src, as_of=date(2026, 7, 1))
+        assert [r["key"] for r in grouped["rows"]] in ([], ["H32.210"])
+        assert grouped["total"] == doc["total"], (a, b, src)
