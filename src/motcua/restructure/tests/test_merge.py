@@ -132,7 +132,7 @@ def test_merger_moves_every_open_dossier_at_the_effective_date(province: Provinc
     assert all(m.context["new_unit"] == "Xã Nam Cam Ranh" for m in told)
 
     # The old communes receive nothing any more: the citizen is sent to the successor.
-    with pytest.raises(DossierError, match="H32.210") as refused:
+    with pytest.raises(DossierError, match=r"H32\.210") as refused:
         s.submit_online(procedure=p.proc, unit=p.a, applicant=applicant(9))
     assert refused.value.code == "unit_ended"
 
