@@ -136,3 +136,26 @@ def test_rename_move_and_dissolve(province: Province, clock: Any) -> None:
     # Chains of changes: the old commune C is summed into A as of today (C → H32.230 → A).
     assert as_of_map(date(2026, 11, 25), [p.c.pk])[p.c.pk] == p.a.pk
     assert verify().ok
+
+
+def test_a_commune_absorbs_its_neighbours(province: Province, clock: Any) -> None:
+    p = province
+    at_a = s.receive_dossier(
+        p.people["clerk.a"], procedure=p.proc, unit=p.a, applicant=applicant(1), now=at(2026, 11, 16)
+    )
+    at_b = s.receive_dossier(
+        p.people["clerk.b"], procedure=p.proc, unit=p.b, applicant=applicant(2), now=at(2026, 11, 16)
+    )
+    decision = create_decision(
+        kind="merge", number="A1", signed_on=date(2026, 11, 1), effective_on=date(2026, 11, 25),
+        unit_codes=[p.a.code, p.b.code], into=p.a.code,
+    )  # fmt: skip
+    plan = engine.plan(decision)
+    assert plan.ended_units == ["H32.202"] and plan.new_units == []
+    assert [d["code"] for d in plan.dossiers] == [at_b.code]
+    engine.schedule(decision)
+    p.a.refresh_from_db()
+    assert p.a.valid_to is None and p.a.active  # the absorbing commune goes on
+    assert Dossier.objects.get(pk=at_b.pk).unit == p.a
+    assert DossierEvent.objects.filter(dossier=at_a, type="unit_transferred").count() == 0
+    assert as_of_map(date(2026, 11, 25), [p.b.pk])[p.b.pk] == p.a.pk
