@@ -42,6 +42,13 @@ class DecisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         (_("Đơn vị"), {"fields": ("sources", "target", "new_code", "new_name", "new_kind", "parts_text")}),
     )
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and not self.has_change_permission(request, obj):  # read-only: the parts as stored
+            return ((None, {"fields": self.fieldsets[0][1]["fields"]}), (_("Đơn vị"), {"fields": self.UNIT_FIELDS}))
+        return self.fieldsets
+
+    UNIT_FIELDS = ("sources", "target", "new_code", "new_name", "new_kind", "parts")
+
     @admin.display(description=_("đơn vị"))
     def units(self, obj: Decision) -> str:
         return ", ".join(u.code for u in obj.sources.all())
@@ -100,6 +107,10 @@ class DecisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         applied = decision.status == DecisionStatus.APPLIED
         plan = decision.result if applied else engine.plan(decision).as_dict()
         missing = [p for p in plan.get("procedures", []) if not p["offered_by_successor"]]
+        from motcua.dossiers.models import Status
+
+        labels = dict(Status.choices)
+        plan = {**plan, "dossiers": [{**d, "status": labels.get(d["status"], d["status"])} for d in plan["dossiers"]]}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

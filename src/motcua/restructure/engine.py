@@ -73,6 +73,7 @@ class _Successor:
     name: str
     unit: Unit | None  # an existing unit, or None for one the decision creates
     match: list[str] = field(default_factory=list)
+    kind: str = ""
 
 
 def local_today(now: datetime | None = None) -> date:
@@ -102,7 +103,8 @@ def _successors(decision: Decision, sources: list[Unit], problems: list[str]) ->
             words = part.get("match") or []
             if isinstance(words, str):
                 words = [w for w in words.split(",")]
-            found.append(_Successor(code, name, existing, [fold(str(w)).strip() for w in words if str(w).strip()]))
+            match = [fold(str(w)).strip() for w in words if str(w).strip()]
+            found.append(_Successor(code, name, existing, match, str(part.get("kind") or "").strip()))
         if len(found) < 2:
             problems.append("a split needs at least two parts")
         return found
@@ -159,7 +161,7 @@ def plan(decision: Decision) -> Plan:
     first = sources[0] if sources else None
     for s in successors:
         if s.unit is None and first is not None:
-            kind = (decision.new_kind if decision.kind != Kind.SPLIT else "") or first.kind
+            kind = (s.kind if decision.kind == Kind.SPLIT else decision.new_kind) or first.kind
             p.new_units.append(
                 {
                     "code": s.code,

@@ -137,6 +137,14 @@ class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]
             "new_kind",
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.parts:
+            self.initial["parts_text"] = "\n".join(
+                f"{p.get('code', '')}|{p.get('name', '')}|{', '.join(p.get('match') or [])}"
+                for p in self.instance.parts
+            )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         parts = []
