@@ -24,6 +24,7 @@ Rules:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -34,6 +35,8 @@ from django.utils import timezone
 from motcua.core.text import fold
 from motcua.organizations.models import Membership, Unit, UnitLink
 from motcua.restructure.models import Decision, DecisionStatus, Kind
+
+log = logging.getLogger(__name__)
 
 # Statuses in which nothing may happen any more (dossiers.lifecycle.FINAL): such dossiers stay put.
 FINAL = ("returned", "withdrawn", "stopped", "closed", "refused")
@@ -435,4 +438,7 @@ def apply_due(now: datetime | None = None) -> dict[str, Any]:
         except RestructureError as exc:  # reported, not hidden: the decision stays scheduled
             if Decision.objects.filter(pk=decision.pk, status=DecisionStatus.SCHEDULED).exists():
                 errors.append(str(exc))  # (another worker that applied it first is no error)
+        except Exception as exc:  # e.g. a dossier changed under it: rolled back, retried on the next tick
+            log.exception("restructure: decision %s could not be applied", decision.number)
+            errors.append(f"decision {decision.number}: {type(exc).__name__}: {exc}")
     return {"applied": applied, "errors": errors}
