@@ -110,7 +110,12 @@ class DecisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         from motcua.dossiers.models import Status
 
         labels = dict(Status.choices)
-        plan = {**plan, "dossiers": [{**d, "status": labels.get(d["status"], d["status"])} for d in plan["dossiers"]]}
+        roles = dict(Role.choices)
+        plan = {
+            **plan,
+            "dossiers": [{**d, "status": labels.get(d["status"], d["status"])} for d in plan["dossiers"]],
+            "memberships": [{**m, "role": roles.get(m["role"], m["role"])} for m in plan["memberships"]],
+        }
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

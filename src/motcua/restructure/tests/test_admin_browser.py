@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,6 +60,8 @@ def test_province_admin_previews_and_applies_a_merger(
     assert "H32.210" in page.locator("#plan-units").inner_text()
     assert not Unit.objects.filter(code="H32.210").exists()
     assert Decision.objects.get().status == DecisionStatus.DRAFT
+    if out := os.environ.get("MOTCUA_SCREENS_DIR"):  # docs/screens/restructure-preview.png
+        page.screenshot(path=str(Path(out) / "restructure-preview.png"), full_page=True)
 
     page.locator("#apply-decision").click()
     page.locator("#decision-status").wait_for()
