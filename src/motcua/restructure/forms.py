@@ -139,6 +139,10 @@ class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        current = Unit.objects.filter(valid_to__isnull=True).order_by("code")  # units that still exist
+        for name in ("sources", "target"):
+            if name in self.fields:
+                self.fields[name].queryset = current  # type: ignore[attr-defined]
         if self.instance.pk is not None and self.instance.parts:
             self.initial["parts_text"] = "\n".join(
                 f"{p.get('code', '')}|{p.get('name', '')}|{', '.join(p.get('match') or [])}"
