@@ -3,15 +3,8 @@
 Import order registers the table: intake, processing, supplements, pauses, apology, results.
 """
 
-from motcua.dossiers.commands import (  # noqa: F401
-    apology,
-    intake,
-    pauses,
-    processing,
-    results,
-    supplements,
-    transfer,
-)
+import motcua.dossiers.commands.transfer  # noqa: F401  (restructuring: `transfer_unit`, system actor only)
+from motcua.dossiers.commands import apology, intake, pauses, processing, results, supplements  # noqa: F401
 from motcua.dossiers.commands.kernel import SYSTEM, Applicant, DossierError, Upload
 from motcua.dossiers.commands.pipeline import allowed, execute, offered
 from motcua.dossiers.commands.table import COMMANDS, Command
