@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--by", default="unit", help="unit (default), field, procedure or level")
     q.add_argument("--format", default="json", help="json (default), csv, xlsx or pdf")
     q.add_argument("--output", help="file to write (required for xlsx and pdf)")
+    _as_of_arg(q)
     q.set_defaults(handler=cmd_resolution)
     q = rsub.add_parser("indicators", help="on-time, online, payment and digitisation indicators per level")
     _period_args(q)
@@ -66,6 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--scoring", help="JSON or YAML file overriding {criterion: {max, threshold}}")
     q.add_argument("--drill", metavar="CRITERION", help="list the dossiers that cost points for this criterion")
     q.add_argument("--limit", type=int, default=1000, help="rows listed by --drill")
+    _as_of_arg(q)
     q.set_defaults(handler=cmd_index)
 
     p = sub.add_parser("analytics", help="analytics maintenance")
@@ -81,6 +83,18 @@ def _period_args(q: argparse.ArgumentParser) -> None:
     q.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
     q.add_argument("--unit", help="unit code: that unit and every unit below it")
     q.add_argument("--source", default="rollup", help="rollup (default) or base (recompute from the dossier table)")
+
+
+def _as_of_arg(q: argparse.ArgumentParser) -> None:
+    q.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="group by the units as they were on this date: predecessors (mergers, renames) summed into successors",
+    )
+
+
+def _as_of(args: argparse.Namespace) -> date | None:
+    return _date(args.as_of, "as-of") if getattr(args, "as_of", None) else None
 
 
 def _date(value: str, name: str) -> date:
@@ -100,16 +114,17 @@ def _period(args: argparse.Namespace) -> tuple[date, date]:
         raise CLIError(f"the period must lie between {EARLIEST} and {LATEST}")
     if args.source not in ("rollup", "base"):
         raise CLIError(f"--source must be rollup or base, not {args.source!r}")
+    _as_of(args)  # a bad --as-of is refused before any work
     return start, end
 
 
 def _scope(args: argparse.Namespace) -> Any:
-    from motcua.analytics.report import Scope, unit_and_descendants
+    from motcua.analytics.report import Scope, scope_as_of, unit_and_descendants
 
     if not args.unit:
         return Scope()
     try:
-        return Scope(unit_ids=unit_and_descendants(args.unit))
+        return Scope(unit_ids=scope_as_of(unit_and_descendants(args.unit), _as_of(args)))
     except LookupError:
         raise CLIError(f"unknown unit code {args.unit!r}") from None
 
@@ -166,7 +181,7 @@ def cmd_resolution(args: argparse.Namespace) -> int:
     from motcua.analytics.exports import RENDERERS
     from motcua.analytics.report import resolution_report
 
-    doc = resolution_report(start, end, args.by, _scope(args), args.source)
+    doc = resolution_report(start, end, args.by, _scope(args), args.source, as_of=_as_of(args))
     if args.format == "json":
         data = (json.dumps(doc, ensure_ascii=False) + "\n").encode()
     else:
@@ -236,7 +251,10 @@ def cmd_index(args: argparse.Namespace) -> int:
             raise CLIError(f"criterion {args.drill} has no dossier drill-down (catalogue or feedback data)")
         print_json(drill(args.drill, start, end, scope, limit=args.limit))
         return 0
-    print_json(index_766(start, end, scope, unit_code=args.unit, source=args.source, scoring=scoring))
+    doc = index_766(start, end, scope, unit_code=args.unit, source=args.source, scoring=scoring)
+    if args.as_of:
+        doc["as_of"] = args.as_of  # the unit scope includes the unit's predecessors as of that date
+    print_json(doc)
     return 0
 
 

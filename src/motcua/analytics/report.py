@@ -228,21 +228,60 @@ def cells_by_group_base(start: date, end: date, by: str, scope: Scope) -> dict[t
 
 
 def resolution_report(
-    start: date, end: date, by: str = "unit", scope: Scope | None = None, source: str = "rollup"
+    start: date,
+    end: date,
+    by: str = "unit",
+    scope: Scope | None = None,
+    source: str = "rollup",
+    as_of: date | None = None,
 ) -> dict[str, Any]:
-    """The §5 JSON document."""
+    """The §5 JSON document. `as_of` (restructuring): group by the units as of that date, each
+    predecessor summed into its successor (`organizations.history`); the document then says `as_of`."""
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
     scope = scope or Scope()
     fn = cells_by_group_rollup if source == "rollup" else cells_by_group_base
     groups = fn(start, end, by, scope)
+    if by == "unit":  # restructuring: units as they were at the period's end, or as of `as_of`
+        from motcua.analytics.history import as_they_were
+
+        groups = as_they_were(groups, start, end, scope)
+        if as_of is not None:
+            groups = regroup_as_of(groups, as_of)
     rows = []
     total: dict[str, int] = dict.fromkeys(ROW_CELLS, 0)
     for (key, name), cells in sorted(groups.items()):
         add_cells(total, cells)
         label = level_name(key) if by == "level" else name
         rows.append({"key": key, "name": label, **shape_row(cells)})
-    return {"from": start.isoformat(), "to": end.isoformat(), "by": by, "rows": rows, "total": shape_row(total)}
+    doc = {"from": start.isoformat(), "to": end.isoformat(), "by": by, "rows": rows, "total": shape_row(total)}
+    if as_of is not None:
+        doc["as_of"] = as_of.isoformat()
+    return doc
+
+
+def regroup_as_of(groups: dict[tuple[str, str], dict[str, int]], as_of: date) -> dict[tuple[str, str], dict[str, int]]:
+    """Sum unit rows into the units that carry them as of `as_of` (cells are additive; rates come after)."""
+    from motcua.organizations.history import as_of_map
+    from motcua.organizations.models import Unit
+
+    units = {u["code"]: u for u in Unit.objects.values("id", "code", "name")}
+    by_id = {u["id"]: u for u in units.values()}
+    mapping = as_of_map(as_of, [units[code]["id"] for code, _ in groups if code in units])
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for (code, name), cells in groups.items():
+        rep = by_id[mapping[units[code]["id"]]] if code in units else {"code": code, "name": name}
+        add_cells(out.setdefault((rep["code"], rep["name"]), dict.fromkeys(ROW_CELLS, 0)), cells)
+    return out
+
+
+def scope_as_of(unit_ids: set[int] | None, as_of: date | None) -> set[int] | None:
+    """A unit scope widened to the predecessors summed into it as of `as_of` (unchanged without one)."""
+    if unit_ids is None or as_of is None:
+        return unit_ids
+    from motcua.organizations.history import with_predecessors
+
+    return with_predecessors(unit_ids, as_of)
 
 
 def flatten(row: dict[str, Any]) -> list[Any]:

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from motcua.analytics import charts
 from motcua.analytics.exports import RENDERERS
-from motcua.analytics.report import GROUPINGS, Scope, flag_counts, resolution_report, unit_and_descendants
+from motcua.analytics.report import (
+    GROUPINGS,
+    Scope,
+    flag_counts,
+    resolution_report,
+    scope_as_of,
+    unit_and_descendants,
+)
 from motcua.analytics.rules import EARLIEST, LATEST, LOCAL_TZ, rate
 from motcua.core.replica import replica_reads
 
@@ -33,12 +40,15 @@ class Filters:
     level: str
     field: str
     unit: str
+    as_of: date | None = None  # restructuring: group by the units as of this date
 
     def query(self, **extra: str) -> str:
         params = {"from": self.start.isoformat(), "to": self.end.isoformat()}
         for k in ("level", "field", "unit"):
             if getattr(self, k):
                 params[k] = getattr(self, k)
+        if self.as_of:
+            params["as_of"] = self.as_of.isoformat()
         params.update({k: v for k, v in extra.items() if v})
         return urlencode(params)
 
@@ -56,6 +66,7 @@ def _filters(request: HttpRequest, unit: str = "") -> Filters:
             else (today - timedelta(days=90)).replace(day=1)
         )
         end = date.fromisoformat(request.GET["to"]) if request.GET.get("to") else today
+        as_of = date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else None
     except ValueError:
         raise BadFilter(_("Ngày không hợp lệ.")) from None
     if start > end:
@@ -65,7 +76,7 @@ def _filters(request: HttpRequest, unit: str = "") -> Filters:
     level = request.GET.get("level", "")
     if level and level not in ("province", "district", "commune"):
         raise BadFilter(_("Cấp không hợp lệ."))
-    return Filters(start, end, level, request.GET.get("field", ""), unit or request.GET.get("unit", ""))
+    return Filters(start, end, level, request.GET.get("field", ""), unit or request.GET.get("unit", ""), as_of)
 
 
 def _scope(request: HttpRequest, f: Filters) -> Scope:
@@ -81,7 +92,7 @@ def _scope(request: HttpRequest, f: Filters) -> Scope:
             raise Http404(f.unit) from None
         if allowed is not None and not wanted <= allowed:
             raise PermissionDenied(_("Bạn không có quyền xem dữ liệu của đơn vị này."))
-        ids = wanted
+        ids = scope_as_of(wanted, f.as_of)
     return Scope(unit_ids=ids, field_code=f.field or None, level=f.level or None)
 
 
@@ -121,7 +132,7 @@ def _page(request: HttpRequest, f: Filters, by: str, title: str) -> HttpResponse
     from motcua.catalog.models import Field
 
     scope = _scope(request, f)
-    doc = resolution_report(f.start, f.end, by, scope)
+    doc = resolution_report(f.start, f.end, by, scope, as_of=f.as_of)
     ranking = sorted(doc["rows"], key=lambda r: (-r["on_time_rate"], r["key"]))
     param = {"unit": "unit", "procedure": "procedure", "field": "field", "level": "level"}[by]
     for row in [*ranking, doc["total"]]:
@@ -208,7 +219,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     by = request.GET.get("by", "unit")
     if by not in GROUPINGS:
         return HttpResponseBadRequest(_("Cách nhóm không hợp lệ."))
-    doc = resolution_report(f.start, f.end, by, _scope(request, f))
+    doc = resolution_report(f.start, f.end, by, _scope(request, f), as_of=f.as_of)
     types = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -47,6 +47,7 @@ class Summary:
     )
     procedure_versions: int = 0
     process_versions: int = 0
+    successions: list[str] = field(default_factory=list)  # restructuring decisions recorded from `merged_from`
 
     def add(self, section: str, outcome: str) -> None:
         self.counts[section][outcome] += 1
@@ -56,17 +57,22 @@ class Summary:
         return any(c["created"] or c["updated"] for c in self.counts.values())
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        doc = {
             **self.counts,
             "procedure_versions_created": self.procedure_versions,
             "process_versions_created": self.process_versions,
         }
+        if self.successions:
+            doc["successions"] = list(self.successions)
+        return doc
 
     def one_line(self) -> str:
         parts = [
             f"{s} {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
             for s, c in self.counts.items()
         ]
+        if self.successions:
+            parts.append(f"successions {len(self.successions)} recorded ({', '.join(self.successions)})")
         return "; ".join(parts)
 
 
@@ -150,6 +156,9 @@ def apply(catalog: Catalog) -> Summary:
     units = {u.code: u for u in Unit.objects.all()}
     for spec in catalog.units:
         summary.add("units", _apply_unit(spec, units))
+    from motcua.restructure.catalog import record_successions  # `merged_from`: the province's new map
+
+    summary.successions = record_successions(catalog.units)
     fields = {f.code: f for f in Field.objects.all()}
     for fspec in catalog.fields:
         obj = fields.get(fspec.code) or Field(code=fspec.code)

@@ -148,6 +148,10 @@ def apply(state: State, type_: str, at: datetime, payload: dict[str, Any]) -> St
         state.current_steps = [*state.current_steps, dict(payload["step"], seq=payload["seq"])]
     elif type_ == "step_completed":
         state.current_steps = [s for s in state.current_steps if s["seq"] != payload["started_seq"]]
+    elif type_ == "unit_transferred":
+        # Open steps at a unit that ended now belong to its successor (payload "units": old code → new code).
+        moved = payload.get("units") or {}
+        state.current_steps = [dict(s, unit=moved.get(s.get("unit"), s.get("unit"))) for s in state.current_steps]
     elif type_ == "early_return_notice":
         state.early_return_notice = True
     elif type_ == "returned":

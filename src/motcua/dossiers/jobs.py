@@ -46,6 +46,9 @@ def tick(now: datetime | None = None) -> dict[str, Any]:
     from motcua.dossiers import services
 
     now = now or timezone.now()
+    from motcua.restructure.engine import apply_due  # restructuring decisions whose effective date has come
+
+    restructured = apply_due(now)
     closed: list[str] = []
     errors: list[str] = []
     waiting = Dossier.objects.filter(status=Status.SUPPLEMENT).only("id", "code", "regime", "clock_state")
@@ -78,6 +81,7 @@ def tick(now: datetime | None = None) -> dict[str, Any]:
         "breached_by_kind": {k: breached_kinds.count(k) for k in sorted(set(breached_kinds))},
         "errors": errors,
         "kinds": [k.value for k in DutyKind],
+        "restructured": restructured,
     }
 
 

@@ -77,6 +77,8 @@ TRANSITIONS: Mapping[str, Mapping[str | None, str]] = {
     "linked_spawned": _from(_OPEN, SAME),
     "document_routed": _from((*_OPEN, FINISHED), SAME),
     "due_recomputed": _from(_OPEN, SAME),
+    # Restructuring (motcua.restructure): the competent/receiving unit passes to a successor.
+    "unit_transferred": _from((SUBMITTED, *_OPEN, FINISHED), SAME),
 }
 
 EVENT_TYPES = frozenset(TRANSITIONS)

@@ -9,7 +9,7 @@ authenticated user, or `SYSTEM` for periodic jobs and gateway callbacks.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
@@ -505,3 +505,26 @@ __all__ = [
     "supply_supplement",
     "withdraw",
 ]
+
+
+def transfer_unit(
+    dossier: Dossier | int,
+    *,
+    unit: Unit,
+    receiving_unit: Unit,
+    decision: str,
+    units: dict[str, str] | None = None,
+    effective_on: date | None = None,
+    now: datetime | None = None,
+) -> Dossier:
+    """Restructuring: the system hands an open dossier to a successor unit (code, deadline and clock unchanged)."""
+    data: dict[str, Any] = {
+        "unit": unit.code,
+        "receiving_unit": receiving_unit.code,
+        "decision": decision,
+        "units": units or {},
+    }
+    if effective_on is not None:
+        data["effective_on"] = effective_on.isoformat()
+    result: Dossier = execute("transfer_unit", SYSTEM, dossier, data, now=now)
+    return result

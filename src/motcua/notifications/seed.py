@@ -13,6 +13,7 @@ SEED_MIGRATIONS = [
     "motcua.notifications.migrations.0003_seed_message_templates",
     "motcua.notifications.migrations.0004_service_template_codes",
     "motcua.notifications.migrations.0006_duty_alert_templates",
+    "motcua.restructure.migrations.0002_transfer_message_templates",
 ]
 
 

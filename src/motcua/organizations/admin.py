@@ -39,7 +39,7 @@ class ScopedAdminMixin:
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["code", "name", "level", "category", "kind", "parent", "active"]
+    list_display = ["code", "name", "level", "category", "kind", "parent", "active", "valid_from", "valid_to"]
     list_filter = ["level", "category", "active"]
     search_fields = ["code", "name"]
     ordering = ["code"]

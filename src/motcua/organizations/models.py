@@ -73,6 +73,10 @@ class Unit(models.Model):
     calendar_name = models.CharField(_("lịch làm việc"), max_length=40, default="default")
     active = models.BooleanField(_("đang hoạt động"), default=True)
     extra = models.JSONField(_("thông tin khác"), default=dict, blank=True)
+    # Validity period (restructuring): None = since always / still valid. Never rewritten by a rename:
+    # a renamed or merged unit ends (valid_to) and its successor starts (valid_from), see UnitLink.
+    valid_from = models.DateField(_("hiệu lực từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("đơn vị")
@@ -86,6 +90,36 @@ class Unit(models.Model):
         if self.kind and self.category == Category.OTHER:
             self.category = category_for_kind(self.kind)
         super().save(*args, **kwargs)
+
+
+class UnitLink(models.Model):
+    """A predecessor → successor link written by a restructuring decision (merger, split, rename, dissolution).
+
+    `primary` marks the successor a predecessor's figures are summed into when reports group by the
+    units as of a later date (a split has one primary successor per predecessor).
+    """
+
+    predecessor = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị cũ"), on_delete=models.PROTECT, related_name="successor_links"
+    )
+    successor = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị kế thừa"), on_delete=models.PROTECT, related_name="predecessor_links"
+    )
+    effective_on = models.DateField(_("ngày có hiệu lực"))
+    primary = models.BooleanField(_("kế thừa chính"), default=True)
+    decision = models.CharField(_("quyết định"), max_length=100, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị")
+        verbose_name_plural = _("kế thừa đơn vị")
+        ordering = ["effective_on", "predecessor_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unitlink_unique"),
+            models.CheckConstraint(condition=~models.Q(predecessor=models.F("successor")), name="unitlink_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id} ({self.effective_on})"
 
 
 class Role(models.TextChoices):

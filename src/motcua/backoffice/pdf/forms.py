@@ -92,6 +92,7 @@ EVENT_LABELS = {
     "result_uploaded": "Tải lên kết quả",
     "returned": "Trả kết quả",
     "closed": "Đóng hồ sơ",
+    "unit_transferred": "Chuyển đơn vị (sắp xếp tổ chức)",
 }
 CLASS_LABELS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
 

@@ -3,6 +3,7 @@
 Import order registers the table: intake, processing, supplements, pauses, apology, results.
 """
 
+import motcua.dossiers.commands.transfer  # noqa: F401  (restructuring: `transfer_unit`, system actor only)
 from motcua.dossiers.commands import apology, intake, pauses, processing, results, supplements  # noqa: F401
 from motcua.dossiers.commands.kernel import SYSTEM, Applicant, DossierError, Upload
 from motcua.dossiers.commands.pipeline import allowed, execute, offered
@@ -32,6 +33,7 @@ _ORDER = (
     "withdraw",
     "stop",
     "refuse",
+    "transfer_unit",
 )
 for _name in sorted(COMMANDS, key=lambda n: _ORDER.index(n) if n in _ORDER else -1):
     COMMANDS[_name] = COMMANDS.pop(_name)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -134,6 +135,18 @@ def check_offered(procedure: Procedure, unit: Unit) -> None:
     """A procedure is received only where it is offered: active, and published for the unit's level."""
     if not procedure.active:
         raise DossierError(_("Thủ tục %(c)s đã bãi bỏ, không tiếp nhận.") % {"c": procedure.code}, "procedure_inactive")
+    if unit.valid_to is not None and unit.valid_to < timezone.localdate():  # restructuring: the unit has ended
+        successor = unit.successor_links.filter(primary=True).select_related("successor").first()
+        raise DossierError(
+            _("Đơn vị %(u)s đã chấm dứt hoạt động từ ngày %(d)s; hồ sơ nộp tại %(s)s.")
+            % {
+                "u": unit.code,
+                "d": (unit.valid_to + timedelta(days=1)).strftime("%d/%m/%Y"),
+                "s": successor.successor.code if successor else _("đơn vị kế thừa"),
+            },
+            "unit_ended",
+            {"unit": [_("Đơn vị đã chấm dứt hoạt động.")]},
+        )
     levels = set(procedure.levels or [])
     if levels and unit.level not in levels:
         raise DossierError(

@@ -135,6 +135,7 @@ EVENT_LABELS = {
     "linked_spawned": gettext_lazy("tạo hồ sơ liên thông"),
     "document_routed": gettext_lazy("chuyển văn bản về đơn vị chủ trì"),
     "due_recomputed": gettext_lazy("tính lại hạn giải quyết"),
+    "unit_transferred": gettext_lazy("chuyển đơn vị do sắp xếp tổ chức"),
 }
 
 

@@ -56,6 +56,7 @@ EXPECTED = {
     "withdraw": "C",
     "stop": "L",
     "route_to_lead": "S",
+    "transfer_unit": "",  # restructuring: the system actor only
 }
 
 

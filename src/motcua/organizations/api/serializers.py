@@ -11,7 +11,7 @@ class UnitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Unit
-        fields = ["code", "name", "level", "category", "kind", "parent", "active"]
+        fields = ["code", "name", "level", "category", "kind", "parent", "active", "valid_from", "valid_to"]
 
 
 class OfficialRoleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
