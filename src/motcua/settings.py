@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "motcua.analytics",
     "motcua.backoffice",
     "motcua.portal",
+    "motcua.signing",
+    "motcua.population",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ DEMO_LOADERS = [
     "motcua.organizations.demo",
     "motcua.dossiers.demo",
     "motcua.analytics.demo",
+    "motcua.signing.demo",  # after dossiers: signs the finished demo dossiers' results
 ]
 
 

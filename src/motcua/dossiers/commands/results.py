@@ -91,10 +91,13 @@ def _attach(ctx: Ctx, data: dict[str, Any]) -> Document:
 
 
 def _record_result(ctx: Ctx, data: dict[str, Any]) -> Document:
+    from motcua.signing.hooks import sign_result
+
     d = ctx.d
+    upload: Upload = data["file"]
     doc = store(
         d,
-        data["file"],
+        Upload(upload.name, sign_result(d, upload.data)),  # PAdES, the competent unit's certificate
         kind=Kind.RESULT,
         component="result",
         actor=ctx.actor,
