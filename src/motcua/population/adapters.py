@@ -32,6 +32,14 @@ def base_url() -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _error_code(exc: urllib.error.HTTPError) -> str:
+    try:
+        body = json.loads(exc.read(4096))
+    except (ValueError, OSError):
+        return ""
+    return str(body.get("maLoi", "")) if isinstance(body, dict) else ""
+
+
 def csdlqg(id_number: str, purpose: str) -> Lookup:
     """GET <base>v1/cong-dan/<id> (protocol in `population.simulator`)."""
     request = urllib.request.Request(
@@ -48,8 +56,9 @@ def csdlqg(id_number: str, purpose: str) -> Lookup:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = json.loads(response.read())
     except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return Lookup(NOT_FOUND, detail="404")
+        # Only the service's own "not found" means the citizen does not exist; a bare 404 is a wrong URL.
+        if exc.code == 404 and _error_code(exc) == "KHONG_TIM_THAY":
+            return Lookup(NOT_FOUND, detail="404 KHONG_TIM_THAY")
         return Lookup(UNAVAILABLE, detail=f"HTTP {exc.code}")
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         return Lookup(UNAVAILABLE, detail=f"{type(exc).__name__}: {exc}"[:200])
