@@ -12,9 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from asn1crypto import x509 as asn1_x509
-from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
+from pyhanko.keys import load_private_key_from_pemder
 from pyhanko.sign import signers
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from motcua import config
 from motcua.signing import ca, keystore
@@ -41,7 +40,7 @@ class Prepared:
 
 
 def _chain() -> list[asn1_x509.Certificate]:
-    return [load_cert_from_pemder(str(p)) for p in keystore.trust_root_files() if p.exists()]
+    return [keystore.load_cert(p) for p in keystore.trust_root_files() if p.exists()]
 
 
 def local(identity: Identity) -> Prepared:
@@ -49,13 +48,11 @@ def local(identity: Identity) -> Prepared:
     if not (cert_path.exists() and key_path.exists()) and not ca.ensure(identity):
         raise SigningUnavailable(f"Chưa có chứng thư số cho {identity.name} (thư mục {cert_path.parent}).")
     try:
-        cert = load_cert_from_pemder(str(cert_path))
+        cert = keystore.load_cert(cert_path)
         key = load_private_key_from_pemder(str(key_path), passphrase=keystore.passphrase())
     except (OSError, ValueError) as exc:
         raise SigningUnavailable(f"Không đọc được chứng thư số hoặc khóa của {identity.name}: {exc}") from None
-    signer = signers.SimpleSigner(
-        signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore.from_certs(_chain())
-    )
+    signer = signers.SimpleSigner(signing_cert=cert, signing_key=key, cert_registry=keystore.cert_store(_chain()))
     return Prepared(signer, cert, "local")
 
 
@@ -65,7 +62,7 @@ def remote(identity: Identity) -> Prepared:
     client = csc.Client.from_settings()
     certificates = client.certificates(identity.credential_id)
     cert, *chain = certificates
-    signer = csc.RemoteSigner(client, identity.credential_id, cert, SimpleCertificateStore.from_certs(chain))
+    signer = csc.RemoteSigner(client, identity.credential_id, cert, keystore.cert_store(chain))
     return Prepared(signer, cert, "remote")
 
 

@@ -118,7 +118,9 @@ class RemoteSigner(signers.Signer):
         super().__init__(signing_cert=cert, cert_registry=registry)
 
     async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
-        key_kind = "ecdsa" if self.signing_cert.public_key.algorithm == "ec" else "rsa"
+        cert = self.signing_cert
+        assert cert is not None
+        key_kind = "ecdsa" if cert.public_key.algorithm == "ec" else "rsa"
         if dry_run:
             return bytes(72 if key_kind == "ecdsa" else 512)
         if digest_algorithm not in HASH_OIDS:

@@ -3,7 +3,7 @@ signed electronic result on each finished live demo dossier (after `dossiers.dem
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.db import transaction
 from django.template import engines
@@ -25,10 +25,9 @@ RESULT_HTML = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><sty
 </body></html>"""
 
 
-def result_pdf(dossier: object, result_code: str) -> bytes:
+def result_pdf(d: Any, result_code: str) -> bytes:
     from weasyprint import HTML
 
-    d = dossier
     html = (
         engines["django"]
         .from_string(RESULT_HTML)

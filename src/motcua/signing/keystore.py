@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from motcua import config
 
@@ -62,6 +63,19 @@ def ca_paths() -> tuple[Path, Path]:
 def trust_root_files() -> list[Path]:
     configured = [p.strip() for p in config.env("MOTCUA_SIGNING_TRUST_ROOTS").split(",") if p.strip()]
     return [Path(p) for p in configured] if configured else [ca_paths()[0]]
+
+
+def load_cert(path: Path) -> Any:
+    """A PEM/DER certificate as pyHanko's (asn1crypto) object."""
+    from pyhanko.keys import load_cert_from_pemder
+
+    return cast(Any, load_cert_from_pemder)(str(path))
+
+
+def cert_store(certs: list[Any]) -> Any:
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    return cast(Any, SimpleCertificateStore).from_certs(certs)
 
 
 def passphrase() -> bytes | None:

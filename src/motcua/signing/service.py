@@ -14,7 +14,7 @@ import hashlib
 import io
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -29,7 +29,7 @@ from motcua.signing.models import SignedDocument
 __all__ = ["SigningUnavailable", "sign_pdf", "verify_url"]
 
 STAMP_FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
-STAMP_SIZE = (190.0, 46.0)
+STAMP_SIZE = (190, 46)
 
 
 def verify_url(token: str) -> str:
@@ -56,19 +56,19 @@ def _stamp_style() -> Any:
     )
 
 
-def _last_page_box(writer: IncrementalPdfFileWriter) -> tuple[int, tuple[float, float, float, float]]:
+def _last_page_box(writer: IncrementalPdfFileWriter) -> tuple[int, tuple[int, int, int, int]]:
     pages = writer.root["/Pages"]
     count = int(pages["/Count"])
     width = 595.0
     try:
-        page_ref, _ = writer.find_page_for_modification(count - 1)
+        page_ref, _ = cast(Any, writer).find_page_for_modification(count - 1)
         box = page_ref.get_object().get("/MediaBox") or pages.get("/MediaBox")
         if box is not None:
             width = float(box[2]) - float(box[0])
     except (KeyError, IndexError, TypeError, ValueError, PdfError):
         pass
     w, h = STAMP_SIZE
-    return count - 1, (width - w - 14, 10, width - 14, 10 + h)
+    return count - 1, (int(width - w - 14), 10, int(width - 14), 10 + h)
 
 
 def sign_pdf(

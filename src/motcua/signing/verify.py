@@ -66,13 +66,12 @@ class Verdict:
 
 
 def validation_context() -> Any:
-    from pyhanko.keys import load_cert_from_pemder
     from pyhanko_certvalidator import ValidationContext
 
     roots = []
     for path in keystore.trust_root_files():
         try:
-            roots.append(load_cert_from_pemder(str(path)))
+            roots.append(keystore.load_cert(path))
         except (OSError, ValueError):
             continue
     return ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
