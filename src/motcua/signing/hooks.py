@@ -25,7 +25,8 @@ NOTICE_REASONS = {
 def sign_result(dossier: Any, data: bytes, signer: Any = None) -> bytes:
     """The result PDF signed by `signer` (a leader) or else the competent unit; other file types as they are.
 
-    Raises `DossierError` so that the `record_result` command refuses (nothing stored) when no key can sign."""
+    Raises `DossierError` so that the `record_result` command refuses (nothing stored) when no key can
+    sign now; a PDF too damaged to take a signature is returned as it is."""
     from motcua.dossiers.commands.kernel import DossierError
 
     if not data.startswith(b"%PDF-"):
@@ -41,8 +42,11 @@ def sign_result(dossier: Any, data: bytes, signer: Any = None) -> bytes:
         )
     except SigningUnavailable as exc:
         raise DossierError(_("Chưa ký số được kết quả: %(e)s") % {"e": exc}, "signing_unavailable") from None
-    except ValueError:
-        raise DossierError(_("Tệp kết quả không phải là PDF ký số được."), "result_not_signable") from None
+    except ValueError as exc:
+        # A damaged PDF can never take a signature: kept as uploaded (the verification page says "no
+        # signature"), whereas a signer that is down refuses the command so that it is retried.
+        log.warning("result of %s stored unsigned: %s", dossier.code, exc)
+        return data
 
 
 def sign_notice(dossier: Any, kind: str, data: bytes) -> bytes:

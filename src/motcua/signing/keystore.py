@@ -8,13 +8,17 @@ and names its credentials after the identity.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from motcua import config
 
+T = TypeVar("T")
 _SAFE = re.compile(r"^[A-Za-z0-9._@-]{1,150}$")
 
 
@@ -76,6 +80,17 @@ def cert_store(certs: list[Any]) -> Any:
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     return cast(Any, SimpleCertificateStore).from_certs(certs)
+
+
+def off_loop(fn: Callable[[], T]) -> T:
+    """Run `fn` here, or in a worker thread when this thread already runs an asyncio loop: pyHanko's
+    synchronous API calls `asyncio.run()`, which a running loop (an ASGI server, Playwright) refuses."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
 
 
 def passphrase() -> bytes | None:

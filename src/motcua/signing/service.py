@@ -110,9 +110,10 @@ def sign_pdf(
             stamp_style=_stamp_style(),
             new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box),
         )
-        out = pdf_signer.sign_pdf(writer, appearance_text_params={"url": verify_url(token)})
+        out = keystore.off_loop(lambda: pdf_signer.sign_pdf(writer, appearance_text_params={"url": verify_url(token)}))
     else:
-        out = signers.PdfSigner(meta, signer=prepared.signer).sign_pdf(writer)
+        plain = signers.PdfSigner(meta, signer=prepared.signer)
+        out = keystore.off_loop(lambda: plain.sign_pdf(writer))
     data = out.getvalue()
     SignedDocument.objects.create(
         token=token,

@@ -101,7 +101,7 @@ def verify_pdf(data: bytes) -> Verdict:
     for index, sig in enumerate(embedded):
         last = index == len(embedded) - 1
         try:
-            status = validate_pdf_signature(sig, signer_validation_context=context)
+            status = keystore.off_loop(lambda sig=sig: validate_pdf_signature(sig, signer_validation_context=context))
         except (SignatureValidationError, ValueError, KeyError, TypeError, OSError):
             verdict.signatures.append(SignatureInfo("?", "", None, False, False, False))
             reasons.append(ALTERED)
