@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 
-from motcua.backoffice.tests.conftest import browser, context  # noqa: F401 (the headless Chromium fixtures)
 from motcua.core.tests.live import free_port
 
 

@@ -4,8 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from motcua.backoffice.tests.conftest import browser, context  # noqa: F401 (the headless Chromium fixtures)
-
 
 @pytest.fixture(autouse=True)
 def signing_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
