@@ -207,3 +207,21 @@ def test_init_ca_command(signing_dir: Path, capsys: pytest.CaptureFixture[str]) 
     assert (signing_dir / "units" / "H32.101.pem").exists()
     assert main(["signing", "init-ca", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["units"] == 0  # idempotent
+
+
+def test_leader_signs_the_result_through_the_command(world: dict[str, Any]) -> None:
+    from motcua.dossiers.commands import allowed, execute
+
+    d = world["dossier"]
+    assert not allowed("sign_result", world["leader"], d)  # no result yet
+    record(world)
+    assert not allowed("sign_result", world["specialist"], d)
+    assert allowed("sign_result", world["leader"], d)
+    doc = execute("sign_result", world["leader"], d, {})
+    with doc.file.open("rb") as fh:
+        verdict = verify_pdf(fh.read())
+    assert verdict.ok, verdict.reasons
+    assert verdict.signatures[0].signer == "Phường Nha Trang" and len(verdict.signatures) == 2
+    event = d.events.order_by("-seq").first()
+    assert event.type == "result_recorded" and event.payload["signed_by"] == world["leader"].username
+    assert not allowed("sign_result", world["leader"], d)  # once
