@@ -6,6 +6,7 @@ verdict, for the public page and `motcua signing verify`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -101,7 +102,9 @@ def verify_pdf(data: bytes) -> Verdict:
     for index, sig in enumerate(embedded):
         last = index == len(embedded) - 1
         try:
-            status = keystore.off_loop(lambda sig=sig: validate_pdf_signature(sig, signer_validation_context=context))
+            status = keystore.off_loop(
+                functools.partial(validate_pdf_signature, sig, signer_validation_context=context)
+            )
         except (SignatureValidationError, ValueError, KeyError, TypeError, OSError):
             verdict.signatures.append(SignatureInfo("?", "", None, False, False, False))
             reasons.append(ALTERED)
