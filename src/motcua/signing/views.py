@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from motcua.signing.models import SignedDocument
@@ -39,6 +40,8 @@ def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> H
     return render(request, "signing/verify.html", context, status=status)
 
 
+# No CSRF token: the page changes nothing and uses no session, so scripts and other systems may post too.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
@@ -55,6 +58,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     return _page(request, context, status)
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify_token(request: HttpRequest, token: str) -> HttpResponse:
     issued = get_object_or_404(SignedDocument.objects.select_related("unit"), token=token)
