@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "motcua.analytics.cli",
     "motcua.notifications.cli",
     "motcua.restructure.cli",
+    "motcua.signing.cli",
 ]
 
 

@@ -179,6 +179,63 @@ SETTINGS: dict[str, Setting] = {
             "600",
             "Seconds a web or worker process keeps its database connection between requests (checked before "
             "reuse); 0 opens one per request, which costs a PostgreSQL backend start each time.",
+        # Signed documents (signing) and the national population database (population): issue 16.
+        Setting(
+            "MOTCUA_SIMULATORS",
+            "",
+            "Local simulators of external services mounted under `/sim/` (remote signing, population database): "
+            "empty = on except in production; `1` = on even in production (a test installation); `0` = off.",
+        ),
+        Setting(
+            "MOTCUA_SIGNING_PROVIDER",
+            "local",
+            "Who signs PDFs: `local` (per-unit/per-person certificate and key files in `MOTCUA_SIGNING_DIR`) or "
+            "`remote` (a CSC API v2 remote signing service such as the Government signing service).",
+        ),
+        Setting(
+            "MOTCUA_SIGNING_DIR",
+            "",
+            "Folder of certificates and keys: `units/<UNIT CODE>.pem|.key`, `people/<username>.pem|.key`, "
+            "`ca/root.pem`; empty: `<data dir>/signing` (where `motcua signing init-ca` writes the demo test CA).",
+        ),
+        Setting("MOTCUA_SIGNING_KEY_PASSPHRASE", "", "Passphrase of the local key files (secret); empty: unencrypted."),
+        Setting(
+            "MOTCUA_SIGNING_TRUST_ROOTS",
+            "",
+            "Comma-separated PEM files of the root certificates a signature must chain to (e.g. the national "
+            "root CA); empty: the demo test CA `<signing dir>/ca/root.pem` (refused in production).",
+        ),
+        Setting(
+            "MOTCUA_SIGNING_REMOTE_URL",
+            "",
+            "Base URL of the remote signing service's CSC API v2 (`.../csc/v2/`); empty: the local simulator "
+            "`<public URL>/sim/ky-so/csc/v2/`.",
+        ),
+        Setting("MOTCUA_SIGNING_REMOTE_CLIENT_ID", "motcua", "OAuth2 client id at the remote signing service."),
+        Setting(
+            "MOTCUA_SIGNING_REMOTE_CLIENT_SECRET",
+            "",
+            "OAuth2 client secret at the remote signing service (secret); the simulator accepts any when empty.",
+        ),
+        Setting("MOTCUA_SIGNING_REMOTE_TIMEOUT", "10", "Seconds to wait for the remote signing service."),
+        Setting(
+            "MOTCUA_POPULATION_PROVIDER",
+            "csdlqg",
+            "Population database adapter: `csdlqg` (the national population database over HTTP) or `off` "
+            "(no look-up; counter intake is not verified).",
+        ),
+        Setting(
+            "MOTCUA_POPULATION_URL",
+            "",
+            "Base URL of the population database API (through the province's LGSP/NDXP); empty: the local "
+            "simulator `<public URL>/sim/csdlqg-dancu/`.",
+        ),
+        Setting("MOTCUA_POPULATION_API_KEY", "", "Key sent as `X-Api-Key` to the population database (secret)."),
+        Setting(
+            "MOTCUA_POPULATION_TIMEOUT",
+            "3",
+            "Seconds to wait for the population database; past it, intake goes on and the dossier is marked "
+            "“chưa xác thực”.",
         ),
     ]
 }
@@ -297,9 +354,31 @@ def production_errors() -> list[str]:
             errors.append(f"{name} is the local simulator")
     if not env("MOTCUA_EMAIL_URL"):
         errors.append("MOTCUA_EMAIL_URL is empty (the local e-mail simulator)")
+    errors += simulator_errors()
     hosts = allowed_hosts()
     if not hosts or any(h == "*" for h in hosts):
         errors.append("MOTCUA_ALLOWED_HOSTS is empty or a wildcard")
+    return errors
+
+
+def simulators_on() -> bool:
+    """Whether `/sim/` serves the local simulators (`MOTCUA_SIMULATORS`; default: not in production)."""
+    value = env("MOTCUA_SIMULATORS").strip()
+    return value == "1" if value else not production()
+
+
+def simulator_errors() -> list[str]:
+    """External services left on their local simulator or test CA: refused in production unless
+    `MOTCUA_SIMULATORS=1` says so explicitly."""
+    if env("MOTCUA_SIMULATORS").strip() == "1":
+        return []
+    errors = []
+    if env("MOTCUA_POPULATION_PROVIDER").strip() == "csdlqg" and not env("MOTCUA_POPULATION_URL").strip():
+        errors.append("MOTCUA_POPULATION_URL is empty (the population database simulator)")
+    if env("MOTCUA_SIGNING_PROVIDER").strip() == "remote" and not env("MOTCUA_SIGNING_REMOTE_URL").strip():
+        errors.append("MOTCUA_SIGNING_REMOTE_URL is empty (the remote signing simulator)")
+    if not env("MOTCUA_SIGNING_TRUST_ROOTS").strip():
+        errors.append("MOTCUA_SIGNING_TRUST_ROOTS is empty (the demo test CA)")
     return errors
 
 

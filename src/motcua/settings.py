@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.restructure",
     "motcua.trust",
+    "motcua.signing",
+    "motcua.population",
 ]
 
 MIDDLEWARE = [

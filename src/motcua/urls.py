@@ -30,6 +30,9 @@ urlpatterns = [
     path("backoffice/", include("motcua.backoffice.urls")),
     path("analytics/", include("motcua.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Signed documents (public /xac-thuc/) and population data, each with its /sim/ simulator (issue 16).
+    path("", include("motcua.signing.urls")),
+    path("", include("motcua.population.urls")),
 ]
 
 handler404 = "motcua.core.api.not_found"

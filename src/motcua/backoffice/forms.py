@@ -44,6 +44,16 @@ class IntakeForm(forms.Form):
             "invalid": "Số định danh cá nhân gồm 12 chữ số (CMND 9; mã số doanh nghiệp 10 hoặc 13 chữ số).",
         },
     )
+    # Compared with the national population database at intake (population.checks); not stored on the dossier.
+    applicant_birth_date = forms.DateField(
+        label="Ngày sinh (dd/mm/yyyy)",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={"invalid": "Ngày sinh không hợp lệ (ví dụ 05/09/1989)."},
+    )
+    applicant_sex = forms.ChoiceField(
+        label="Giới tính", required=False, choices=[("", "—"), ("Nam", "Nam"), ("Nữ", "Nữ")]
+    )
     applicant_phone = forms.RegexField(
         label="Số điện thoại",
         regex=r"^(\+84|0)[0-9]{9,10}$",

@@ -33,6 +33,8 @@ from motcua.notifications.models import OutboxMessage
 from motcua.organizations import access
 from motcua.organizations.models import Role, Unit
 from motcua.organizations.names import display_name
+from motcua.population import checks as population
+from motcua.signing.hooks import sign_notice
 
 LOGIN = "backoffice:login"
 MESSAGE_LABELS = {
@@ -183,7 +185,11 @@ def intake(request: HttpRequest) -> HttpResponse:
             competent = _competent(chosen, unit, request.POST.get("competent_unit", ""))
             if competent is None:
                 extra_errors.append(_("Thủ tục này không thực hiện ở cơ quan đã chọn."))
-            if not extra_errors:
+            identity = population.check_intake(request.user, form.cleaned_data)  # Decree 59/2022
+            extra_errors += identity.errors
+            if extra_errors:
+                population.conclude(request.user, identity)
+            else:
                 try:
                     dossier = receive(request.user, form.cleaned_data, components, unit, request.POST, competent)
                 except DossierError as exc:
@@ -191,6 +197,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 except PermissionDenied as exc:
                     extra_errors = [str(exc)]
                 else:
+                    population.conclude(request.user, identity, dossier)
                     messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
                     return redirect(reverse("backoffice:dossier", args=[dossier.code]) + "?received=1")
         else:
@@ -306,7 +313,7 @@ def form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     if kind not in pdf.FORMS:
         return HttpResponse(status=404)
     audit.record(request, f"form:{kind}", dossier)
-    data = pdf.render(kind, dossier)
+    data = sign_notice(dossier, kind, pdf.render(kind, dossier))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-{kind}.pdf"'
     return response

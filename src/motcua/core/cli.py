@@ -19,7 +19,8 @@ DEMO_LOADERS = [
     "motcua.dossiers.demo",
     "motcua.analytics.demo",
     "motcua.restructure.demo",
-    "motcua.trust.demo",
+    "motcua.signing.demo",  # after dossiers: signs the finished demo dossiers' results
+    "motcua.trust.demo",  # last: checkpoints the loaded demo
 ]
 
 

@@ -30,6 +30,8 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         MOTCUA_EMAIL_URL="smtp://mail.example.vn:25",
         MOTCUA_SMS_PROVIDER="off",
         MOTCUA_ZALO_PROVIDER="off",
+        MOTCUA_POPULATION_URL="https://lgsp.example.vn/csdlqg-dancu/",
+        MOTCUA_SIGNING_TRUST_ROOTS="/etc/motcua/root-ca.pem",
     )
     env.update(extra)
     return env

@@ -25,6 +25,7 @@ _ORDER = (
     "approve_apology",
     "attach_document",
     "record_result",
+    "sign_result",
     "finish",
     "announce_early",
     "return_result",

@@ -91,10 +91,14 @@ def _attach(ctx: Ctx, data: dict[str, Any]) -> Document:
 
 
 def _record_result(ctx: Ctx, data: dict[str, Any]) -> Document:
+    from motcua.signing.hooks import sign_result
+
     d = ctx.d
+    upload: Upload = data["file"]
+    signed = sign_result(d, upload.data)  # PAdES, the competent unit's certificate (signing.hooks)
     doc = store(
         d,
-        data["file"],
+        Upload(upload.name, signed),
         kind=Kind.RESULT,
         component="result",
         actor=ctx.actor,
@@ -107,7 +111,56 @@ def _record_result(ctx: Ctx, data: dict[str, Any]) -> Document:
         "result_recorded",
         ctx.actor,
         ctx.at,
-        {**doc_payload(doc), "result_code": data["result_code"]},
+        {**doc_payload(doc), "result_code": data["result_code"], "signed": signed != upload.data},
+        state=ctx.state,
+        changes={"e_result": True},
+    )
+    return doc
+
+
+def _latest_result(ctx: Ctx) -> dict[str, Any]:
+    event = ctx.d.events.filter(type="result_recorded").order_by("-seq").first()
+    return dict(event.payload or {}) if event is not None else {}
+
+
+def _awaits_leader_signature(ctx: Ctx) -> None:
+    payload = _latest_result(ctx)
+    if not payload.get("signed") or payload.get("signed_by"):
+        raise DossierError(_("Không có kết quả điện tử đã ký số của cơ quan đang chờ lãnh đạo ký."), "nothing_to_sign")
+
+
+def _sign_result(ctx: Ctx, data: dict[str, Any]) -> Document:
+    """The leader adds a personal signature over the unit-signed result (an incremental PAdES update that
+    keeps the first signature valid); the signed copy becomes the dossier's result."""
+    from motcua.signing.hooks import sign_result
+
+    d, payload = ctx.d, _latest_result(ctx)
+    previous = Document.objects.get(pk=payload["document"], dossier=d)
+    with previous.file.open("rb") as fh:
+        original = fh.read()
+    doc = store(
+        d,
+        Upload(previous.filename, sign_result(d, original, signer=ctx.actor)),
+        kind=Kind.RESULT,
+        component="result",
+        actor=ctx.actor,
+        at=ctx.at,
+        seq=d.event_count + 1,
+        result_code=previous.result_code,
+    )
+    signer = getattr(ctx.actor, "username", "")
+    append(
+        d,
+        "result_recorded",
+        ctx.actor,
+        ctx.at,
+        {
+            **doc_payload(doc),
+            "result_code": previous.result_code,
+            "signed": True,
+            "signed_by": signer,
+            "replaces": previous.pk,
+        },
         state=ctx.state,
         changes={"e_result": True},
     )
@@ -203,6 +256,18 @@ register(
         "Store the electronic result with its code (marks `e_result`).",
         done=gettext_lazy("Đã lưu kết quả điện tử."),
         path="result",
+    ),
+    Command(
+        "sign_result",
+        gettext_lazy("Ký số kết quả (lãnh đạo)"),
+        gettext_lazy("Ký số"),
+        "result_recorded",
+        (grant(Action.SIGN, UNIT),),
+        schemas.Nothing,
+        _sign_result,
+        "A leader signs the unit-signed electronic result with a personal certificate (PAdES, second signature).",
+        guards=(_awaits_leader_signature,),
+        done=gettext_lazy("Đã ký số kết quả."),
     ),
     Command(
         "finish",

@@ -50,6 +50,7 @@ EXPECTED = {
     "approve_apology": "L",
     "attach_document": "CS",
     "record_result": "S",
+    "sign_result": "L",  # the leader's personal signature over the unit-signed result (issue 16)
     "finish": "SL",  # a dossier without a process; with one, the last step's role
     "announce_early": "C",
     "return_result": "C",
@@ -128,6 +129,12 @@ class Scene:
         if name in ("announce_early", "return_result"):
             d = s.finish_dossier(SYSTEM, self.receive(), now=t)
             return s.announce_early_return(SYSTEM, d, now=t) if name == "return_result" else d
+        if name == "sign_result":
+            from motcua.signing.tests.test_signing import plain_pdf
+
+            d = self.receive()
+            s.record_result(SYSTEM, d, upload=s.Upload("kq.pdf", plain_pdf()), result_code="KQ.01", now=t)
+            return d
         if name == "route_to_lead":
             lead = s.receive_linked(
                 SYSTEM,
