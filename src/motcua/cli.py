@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "motcua.dossiers.cli",
     "motcua.analytics.cli",
     "motcua.notifications.cli",
+    "motcua.payments.cli",
 ]
 
 

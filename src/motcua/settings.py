@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "motcua.analytics",
     "motcua.backoffice",
     "motcua.portal",
+    "motcua.payments",
 ]
 
 MIDDLEWARE = [
