@@ -3,6 +3,8 @@ lost, and the gateway's retry is answered `02` without resuming the clock twice.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -55,10 +57,8 @@ def _wait_up(server: subprocess.Popen[bytes]) -> None:
 
 
 def _kill(server: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     server.wait(10)
 
 
@@ -104,8 +104,6 @@ def test_sigkill_between_commit_and_answer_loses_nothing(shop: Any, tmp_path: Pa
         _wait_up(second)
         with urllib.request.urlopen(url, timeout=30) as response:
             assert response.status == 200
-            import json
-
             assert json.loads(response.read()) == {"RspCode": "02", "Message": "Order already confirmed"}
     finally:
         _kill(second)
