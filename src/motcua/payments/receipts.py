@@ -81,7 +81,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     paid = datetime.fromisoformat(c["paid_at"]).astimezone(config.time_zone())
     refunded = receipt.payment.status == PayStatus.REFUNDED
     html = render_to_string(
-        "payments/receipt_pdf.html",
+        "payments/pdf/receipt.html",
         {
             "r": receipt,
             "c": c,

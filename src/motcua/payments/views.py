@@ -131,7 +131,7 @@ def notice_pdf(request: HttpRequest, txn_ref: str) -> HttpResponse:
     from django.template.loader import render_to_string
 
     html = render_to_string(
-        "payments/notice_pdf.html",
+        "payments/pdf/notice.html",
         {
             "p": payment,
             "d": d,
