@@ -20,13 +20,14 @@ from motcua.payments.gateway import GatewayError, gateway
 from motcua.payments.models import PayChannel, Payment, PayStatus
 
 log = logging.getLogger(__name__)
+GIVE_UP = timedelta(days=7)  # a payment link left unpaid this long is no longer asked about
 
 
 def query_pending(now: datetime) -> int:
     wait = timedelta(minutes=config.env_int("MOTCUA_PAYMENT_QUERY_AFTER_MINUTES"))
-    due = Payment.objects.filter(status__in=[PayStatus.PENDING, PayStatus.FAILED], created_at__lte=now - wait).filter(
-        Q(last_queried_at__isnull=True) | Q(last_queried_at__lte=now - wait)
-    )
+    due = Payment.objects.filter(
+        status__in=[PayStatus.PENDING, PayStatus.FAILED], created_at__lte=now - wait, created_at__gte=now - GIVE_UP
+    ).filter(Q(last_queried_at__isnull=True) | Q(last_queried_at__lte=now - wait))
     done = 0
     for payment in due.select_related("dossier")[:200]:
         try:

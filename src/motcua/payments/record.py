@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 import time
 from collections.abc import Mapping
 from datetime import datetime
@@ -47,10 +48,11 @@ def _lock_dossier(pk: int) -> Dossier:
 
 
 def new_ref(d: Dossier) -> str:
-    """`MC` + the dossier id (6+ digits) + the attempt (2 digits): letters and digits only, so it survives
-    every bank's transfer note and VNPAY's `vnp_TxnRef` rules."""
+    """`MC` + the dossier id (6+ digits) + the attempt (2 digits) + 6 random digits: letters and digits only,
+    so it survives every bank's transfer note and VNPAY's `vnp_TxnRef` rules; the random part keeps the
+    public payment page (which names the dossier code) from being walked by guessing references."""
     attempt = Payment.objects.filter(dossier=d).count() + 1
-    return f"MC{d.pk:06d}{attempt:02d}"
+    return f"MC{d.pk:06d}{attempt:02d}{secrets.randbelow(10**6):06d}"
 
 
 def open_payment(dossier: Dossier | int, *, actor: Any = None, now: datetime | None = None) -> Payment:

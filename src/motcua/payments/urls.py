@@ -12,6 +12,7 @@ urlpatterns = [
     path("receipt/<str:txn_ref>.pdf", views.receipt_pdf, name="receipt"),
     path("notice/<str:txn_ref>.pdf", views.notice_pdf, name="notice"),
     path("request/<str:code>/", views.request_payment, name="request"),
+    path("request-fee/<str:code>/", views.request_catalogue_fee, name="request_fee"),
     path("doi-soat/", views.daily, name="daily"),
 ]
 

@@ -22,6 +22,7 @@ from motcua import config
 from motcua.dossiers.visibility import dossier_or_404, visible_dossiers
 from motcua.organizations import access
 from motcua.payments import receipts, reconcile, record, vietqr, vnpay
+from motcua.payments.fees import catalogue_fee
 from motcua.payments.gateway import GatewayError, gateway
 from motcua.payments.models import SETTLED, Payment, PayStatus, Receipt, StatementLine
 from motcua.payments.words import amount_in_words
@@ -166,6 +167,32 @@ def request_payment(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Hồ sơ không ở trạng thái chờ nộp phí."))
     else:
         messages.success(request, _("Mã thanh toán: %(ref)s") % {"ref": payment.txn_ref})
+    return redirect("backoffice:dossier", code=d.code)
+
+
+@require_POST
+@login_required(login_url=LOGIN)
+def request_catalogue_fee(request: HttpRequest, code: str) -> HttpResponse:
+    """The panel's button: ask for the catalogue's fee for the dossier's filing channel through the
+    existing `request_fee` command (the table authorises; the payment opens with it)."""
+    from motcua.dossiers.commands import DossierError, execute
+
+    d = dossier_or_404(request.user, code)
+    amount = catalogue_fee(d.procedure, d.channel)
+    if amount <= 0:
+        messages.error(request, _("Thủ tục không có mức phí, lệ phí trong danh mục."))
+        return redirect("backoffice:dossier", code=d.code)
+    data = {
+        "amount": amount,
+        "note": _("Phí, lệ phí theo danh mục (%(channel)s)") % {"channel": d.get_channel_display()},
+        "expected_version": request.POST.get("expected_version") or None,
+    }
+    try:
+        execute("request_fee", request.user, d, data)
+    except DossierError as exc:
+        messages.error(request, exc.messages[0] if exc.messages else str(exc))
+    else:
+        messages.success(request, _("Đã yêu cầu nộp phí; thời gian giải quyết tạm dừng cho đến khi nộp."))
     return redirect("backoffice:dossier", code=d.code)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from motcua.dossiers import commands
 from motcua.payments.fees import catalogue_fee
 from motcua.payments.models import Payment, PayStatus
 
@@ -17,7 +18,10 @@ def payments_panel(context: Any, d: Any) -> dict[str, Any]:
     payments = list(Payment.objects.filter(dossier=d).select_related("receipt").order_by("created_at"))
     awaiting = d.status == "awaiting_fee"
     fee = catalogue_fee(d.procedure, d.channel)
+    user = context.get("user")
+    may_request = fee > 0 and user is not None and commands.allowed("request_fee", user, d)
     return {
+        "may_request": may_request,
         "d": d,
         "payments": payments,
         "awaiting": awaiting,

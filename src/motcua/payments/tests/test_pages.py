@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from motcua.payments import record
 from motcua.payments.models import Payment, PayStatus
@@ -85,3 +86,25 @@ def test_simulator_api_refuses_bad_requests(db: Any, client: Client) -> None:
     assert client.post(url, "not json", content_type="application/json").json()["vnp_ResponseCode"] == "99"
     body = {"vnp_Command": "querydr", "vnp_TxnRef": "X", "vnp_SecureHash": "0"}
     assert client.post(url, body, content_type="application/json").json()["vnp_ResponseCode"] == "97"
+
+
+def test_catalogue_fee_by_channel_through_request_fee(shop: Any, client: Client) -> None:
+    from motcua.dossiers import services as s
+
+    shop.proc.extra = {"fee_by_channel": {"online": 30000, "direct": 50000}}
+    shop.proc.save()
+    now = timezone.now()
+    d = s.submit_online(procedure=shop.proc, unit=shop.commune, applicant=shop.applicant, now=now)
+    d = s.accept_online(shop.clerk, d, now=now)
+    client.force_login(shop.clerk)  # a clerk may not ask for a fee: no button
+    assert "request-catalogue-fee" not in client.get(f"/backoffice/d/{d.code}/").content.decode()
+    client.post(f"/payments/request-fee/{d.code}/")
+    d.refresh_from_db()
+    assert d.status == "received"
+    client.force_login(shop.specialist)
+    page = client.get(f"/backoffice/d/{d.code}/").content.decode()
+    assert "Yêu cầu nộp 30000 đồng theo danh mục" in page
+    client.post(f"/payments/request-fee/{d.code}/", {"expected_version": d.version})
+    d.refresh_from_db()
+    assert d.status == "awaiting_fee" and d.fee_amount == 30000
+    assert Payment.objects.get(dossier=d, status="pending").amount == 30000

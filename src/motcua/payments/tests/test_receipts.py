@@ -108,3 +108,30 @@ def test_concurrent_receipts_get_distinct_consecutive_numbers(shop: Any) -> None
         t.join()
     assert not errors, errors
     assert sorted(Receipt.objects.values_list("number", flat=True)) == list(range(1, 9))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_ipn_six_times_at_once_confirms_once(shop: Any) -> None:
+    """Concurrent duplicates on PostgreSQL: one `00`, the rest `02`; one confirmation, one receipt."""
+    from motcua.payments.tests.helpers import confirmations
+
+    p = record.open_payment(shop.awaiting())
+    params = ipn_params(p)
+    barrier = threading.Barrier(6)
+    answers: list[str] = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            answers.append(record.handle_ipn(params)[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == ["00", "02", "02", "02", "02", "02"]
+    assert confirmations(p.dossier) == 1 and Receipt.objects.count() == 1
