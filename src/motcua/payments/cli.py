@@ -39,23 +39,21 @@ def cmd_request(args: argparse.Namespace) -> int:
     setup_django()
     from motcua.dossiers.models import Dossier
     from motcua.payments import record
-    from motcua.payments.gateway import GatewayError, gateway
+    from motcua.payments.gateway import GatewayError
 
     d = Dossier.objects.filter(code=code).first()
     if d is None:
         raise CLIError(f"payments request: no dossier with code {code}", 2)
     try:
-        payment = record.open_payment(d)
-        url = gateway().pay_url(payment)
+        document = record.request_payment(d)
     except record.PaymentError as exc:
         raise CLIError(f"payments request: {exc}", 1) from None
     except GatewayError as exc:
         raise CLIError(f"payments request: {exc}", 1) from None
-    document = {"txn_ref": payment.txn_ref, "amount": payment.amount, "pay_url": url}
     if args.json:
         print_json(document)
     else:
-        print(f"{payment.txn_ref}\t{payment.amount}\t{url}")
+        print(f"{document['txn_ref']}\t{document['amount']}\t{document['pay_url']}")
     return 0
 
 

@@ -32,12 +32,12 @@ def _changed(sender: Any, dossier: Any, before: dict[str, Any] | None, **kwargs:
                 requested_by=last.actor if last is not None and last.actor_id else None,
             )
         return
+    Payment.objects.filter(dossier=dossier, status=PayStatus.PENDING).update(status=PayStatus.CANCELLED)
     if before.get("status") == "awaiting_fee" and last is not None and last.type == "fee_confirmed":
         reference = str(last.payload.get("reference", ""))
         if not Payment.objects.filter(dossier=dossier, txn_ref=reference, status=PayStatus.PAID).exists():
             record.counter_payment(dossier, reference, at)
         return
-    Payment.objects.filter(dossier=dossier, status=PayStatus.PENDING).update(status=PayStatus.CANCELLED)
     if dossier.status in ("refused", "withdrawn"):
         record.mark_refund_due(dossier, f"dossier {dossier.status}")
 

@@ -76,6 +76,15 @@ def open_payment(dossier: Dossier | int, *, actor: Any = None, now: datetime | N
         )
 
 
+def request_payment(dossier: Dossier | int, *, actor: Any = None, ip: str = "127.0.0.1") -> dict[str, Any]:
+    """Contracts §8.2's answer for the CLI, the back office and the national portal's adapter:
+    `{"txn_ref", "amount", "pay_url"}` of the dossier's open payment (created if needed)."""
+    from motcua.payments.gateway import gateway
+
+    payment = open_payment(dossier, actor=actor)
+    return {"txn_ref": payment.txn_ref, "amount": payment.amount, "pay_url": gateway().pay_url(payment, ip=ip)}
+
+
 def _settle(payment: Payment, d: Dossier, at: datetime) -> None:
     """`payment` took the money: confirm the dossier's fee (once) or, if the dossier no longer waits for
     it, keep the money due for refund; issue the receipt either way. Caller holds the dossier lock."""
@@ -314,4 +323,5 @@ __all__ = [
     "mark_refund_due",
     "mark_refunded",
     "open_payment",
+    "request_payment",
 ]

@@ -232,3 +232,16 @@ def test_clerk_cannot_claim_an_online_payment(shop: Any) -> None:
     d = shop.awaiting()
     d = s.confirm_fee(shop.clerk, d, paid_online=True)
     assert not d.paid_online
+
+
+def test_a_late_success_of_a_failed_attempt_confirms_and_cancels_the_newer_attempt(shop: Any, client: Client) -> None:
+    first = opened(shop)
+    assert call_ipn(client, ipn_params(first, ok=False))["RspCode"] == "00"
+    second = record.open_payment(first.dossier)
+    assert call_ipn(client, ipn_params(first))["RspCode"] == "00"  # the gateway took the money after all
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "paid" and second.status == "cancelled" and confirmations(first.dossier) == 1
+    assert call_ipn(client, ipn_params(second))["RspCode"] == "00"  # paid twice: the second is refunded
+    second.refresh_from_db()
+    assert second.status == "refund_due" and confirmations(first.dossier) == 1
