@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,9 +32,11 @@ LOGIN = "/backoffice/login/"
 
 
 def _params(request: HttpRequest) -> tuple[dict[str, str], bool]:
-    """The query's parameters as one value each, and whether a `vnp_*` name came twice (never signed)."""
-    duplicated = any(len(request.GET.getlist(k)) > 1 for k in request.GET if k.startswith("vnp_"))
-    return {k: request.GET.get(k, "") for k in request.GET}, duplicated
+    """The query's parameters exactly as sent (the raw query string: the site-wide NFC normalisation of
+    `request.GET` must not alter signed values), one value each, and whether a `vnp_*` name came twice."""
+    pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True, errors="replace")
+    names = [k for k, _ in pairs if k.startswith("vnp_")]
+    return dict(pairs), len(names) != len(set(names))
 
 
 @csrf_exempt

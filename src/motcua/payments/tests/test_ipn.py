@@ -245,3 +245,12 @@ def test_a_late_success_of_a_failed_attempt_confirms_and_cancels_the_newer_attem
     assert call_ipn(client, ipn_params(second))["RspCode"] == "00"  # paid twice: the second is refunded
     second.refresh_from_db()
     assert second.status == "refund_due" and confirmations(first.dossier) == 1
+
+
+def test_signed_values_are_judged_as_sent_not_normalised(shop: Any, client: Client) -> None:
+    """A decomposed (NFD) Vietnamese order text keeps its signature: the raw query is verified."""
+    import unicodedata
+
+    p = opened(shop)
+    params = ipn_params(p, vnp_OrderInfo=unicodedata.normalize("NFD", "Thanh toán phí"))
+    assert call_ipn(client, params)["RspCode"] == "00"
