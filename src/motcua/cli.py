@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "motcua.notifications.cli",
     "motcua.restructure.cli",
     "motcua.signing.cli",
+    "motcua.payments.cli",
 ]
 
 

@@ -179,6 +179,7 @@ SETTINGS: dict[str, Setting] = {
             "600",
             "Seconds a web or worker process keeps its database connection between requests (checked before "
             "reuse); 0 opens one per request, which costs a PostgreSQL backend start each time.",
+        ),
         # Signed documents (signing) and the national population database (population): issue 16.
         Setting(
             "MOTCUA_SIMULATORS",
@@ -236,6 +237,54 @@ SETTINGS: dict[str, Setting] = {
             "3",
             "Seconds to wait for the population database; past it, intake goes on and the dossier is marked "
             "“chưa xác thực”.",
+        ),
+        # ---- payments (contracts §8.2; the `payments` app) ----
+        Setting(
+            "MOTCUA_PAYMENT_SIMULATOR",
+            "",
+            "`1` serves the local payment simulator under `/sim/vnpay/` and sends gateway calls to it; `0` never; "
+            "empty: on except in the production profile (where `1` must be set explicitly to allow it).",
+        ),
+        Setting("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01", "Merchant (terminal) code `vnp_TmnCode` given by VNPAY."),
+        Setting(
+            "MOTCUA_VNPAY_HASH_SECRET",
+            "motcua-simulator-secret",
+            "VNPAY secret for the HMAC-SHA512 `vnp_SecureHash` (the default is the simulator's; refused in production).",
+        ),
+        Setting(
+            "MOTCUA_VNPAY_PAY_URL",
+            "",
+            "VNPAY payment page (e.g. `https://sandbox.vnpayment.vn/paymentv2/vpcpay.html`); empty: the simulator.",
+        ),
+        Setting(
+            "MOTCUA_VNPAY_API_URL",
+            "",
+            "VNPAY merchant API for `querydr` and `refund` "
+            "(e.g. `https://sandbox.vnpayment.vn/merchant_webapi/api/transaction`); empty: the simulator.",
+        ),
+        Setting(
+            "MOTCUA_VNPAY_RETURN_URL",
+            "",
+            "Browser return address sent as `vnp_ReturnUrl`; empty: `{MOTCUA_PUBLIC_URL}/payments/vnpay/return`.",
+        ),
+        Setting("MOTCUA_VNPAY_EXPIRE_MINUTES", "15", "Validity of a payment link (`vnp_ExpireDate`), in minutes."),
+        Setting(
+            "MOTCUA_PAYMENT_QUERY_AFTER_MINUTES",
+            "20",
+            "The worker asks the gateway (`querydr`) about payments still pending after this many minutes.",
+        ),
+        Setting("MOTCUA_VIETQR_BIN", "970415", "Bank BIN (NAPAS) of the account that receives counter transfers."),
+        Setting("MOTCUA_VIETQR_ACCOUNT", "113366668888", "Account number that receives VietQR transfers."),
+        Setting("MOTCUA_VIETQR_ACCOUNT_NAME", "KHO BAC NHA NUOC (DEMO)", "Account holder printed under the QR."),
+        Setting(
+            "MOTCUA_RECEIPT_SERIES",
+            "BLĐT",
+            "Symbol (ký hiệu) printed on electronic fee receipts, followed by the unit code and the year.",
+        ),
+        Setting(
+            "MOTCUA_TEST_IPN_PAUSE_FILE",
+            "",
+            "Testing only: after the IPN commits, create this file and wait before answering (crash tests).",
         ),
     ]
 }
@@ -355,6 +404,12 @@ def production_errors() -> list[str]:
     if not env("MOTCUA_EMAIL_URL"):
         errors.append("MOTCUA_EMAIL_URL is empty (the local e-mail simulator)")
     errors += simulator_errors()
+    if not payment_simulator():  # a province on the real gateway needs its own addresses and secret
+        for name in ("MOTCUA_VNPAY_PAY_URL", "MOTCUA_VNPAY_API_URL"):
+            if not env(name):
+                errors.append(f"{name} is empty (the payment simulator; MOTCUA_PAYMENT_SIMULATOR=1 allows it)")
+        if env("MOTCUA_VNPAY_HASH_SECRET") == SETTINGS["MOTCUA_VNPAY_HASH_SECRET"].default:
+            errors.append("MOTCUA_VNPAY_HASH_SECRET is the simulator's secret")
     hosts = allowed_hosts()
     if not hosts or any(h == "*" for h in hosts):
         errors.append("MOTCUA_ALLOWED_HOSTS is empty or a wildcard")
@@ -380,6 +435,12 @@ def simulator_errors() -> list[str]:
     if not env("MOTCUA_SIGNING_TRUST_ROOTS").strip():
         errors.append("MOTCUA_SIGNING_TRUST_ROOTS is empty (the demo test CA)")
     return errors
+
+
+def payment_simulator() -> bool:
+    """The local payment simulator: on in development, in production only when explicitly enabled."""
+    raw = env("MOTCUA_PAYMENT_SIMULATOR").strip()
+    return raw == "1" if raw else not production()
 
 
 def markdown_table() -> str:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "motcua.trust",
     "motcua.signing",
     "motcua.population",
+    "motcua.payments",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from motcua.core import views as core_views
+from motcua.payments import urls as payments_urls
 from motcua.portal import views as portal_views
 
 api_patterns = [
@@ -33,6 +34,9 @@ urlpatterns = [
     # Signed documents (public /xac-thuc/) and population data, each with its /sim/ simulator (issue 16).
     path("", include("motcua.signing.urls")),
     path("", include("motcua.population.urls")),
+    # payments: IPN/return (contracts §8.2), payment pages, receipts; the gateway simulator (404 when off)
+    path("payments/", include("motcua.payments.urls")),
+    path("sim/vnpay/", include(payments_urls.sim_urlpatterns)),
 ]
 
 handler404 = "motcua.core.api.not_found"

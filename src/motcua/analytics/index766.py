@@ -116,7 +116,9 @@ def _catalogue(procedure_ids: set[int] | None, start: date, end: date) -> dict[s
     date; late if any such version's decision came later than 5 working days before the effective date.
     1.2: no publicity date exists in the catalogue: zero denominator.
     1.3: complete = a name, at least one required component, a stated time limit and at least one result.
-    3.1: online level full or partial. 3.5: fee-bearing (fee > 0 or a fee rule) and offered online.
+    3.1: online level full or partial. 3.5: fee-bearing (fee > 0 or a fee rule) and open to online payment:
+    offered online with an online gateway available (`payments.fees.online_payment_open`), or actually
+    paid online (a settled VNPAY/DVCQG payment) during the period.
     """
     from django.db.models import Count
 
@@ -127,13 +129,13 @@ def _catalogue(procedure_ids: set[int] | None, start: date, end: date) -> dict[s
         qs = qs.filter(id__in=procedure_ids)
     procs = list(
         qs.annotate(n_components=Count("components", distinct=True), n_results=Count("results", distinct=True)).values(
-            "id", "name", "online", "fee", "fee_rule", "deadline_unit", "n_components", "n_results"
+            "id", "name", "online", "fee", "fee_rule", "deadline_unit", "n_components", "n_results", "extra"
         )
     )
     complete = sum(1 for p in procs if p["name"] and p["n_components"] and p["deadline_unit"] and p["n_results"])
     online = sum(1 for p in procs if p["online"] in ("full", "partial"))
     fee_bearing = [p for p in procs if p["fee"] > 0 or p["fee_rule"]]
-    payable = sum(1 for p in fee_bearing if p["online"] in ("full", "partial"))
+    payable = len(_open_to_online_payment([dict(p) for p in fee_bearing], start, end))
     versions = ProcedureVersion.objects.filter(
         procedure_id__in=[p["id"] for p in procs],
         decision_date__range=(start, end),
@@ -151,6 +153,30 @@ def _catalogue(procedure_ids: set[int] | None, start: date, end: date) -> dict[s
         "3.1": (online, len(procs)),
         "3.5": (payable, len(fee_bearing)),
     }
+
+
+def _open_to_online_payment(procs: list[dict[str, Any]], start: date, end: date) -> set[int]:
+    """Ids of these procedures that accept online payment (criterion 3.5), from the catalogue and real payments."""
+    from datetime import datetime, time, timedelta
+
+    from motcua import config
+    from motcua.payments.fees import online_payment_open
+    from motcua.payments.models import ONLINE_CHANNELS, SETTLED, Payment
+
+    class _P:  # the attribute view `online_payment_open` reads
+        def __init__(self, row: dict[str, Any]) -> None:
+            self.online, self.extra = row["online"], row["extra"]
+
+    ids = {p["id"] for p in procs if online_payment_open(_P(p))}
+    tz = config.time_zone()
+    paid = Payment.objects.filter(
+        channel__in=ONLINE_CHANNELS,
+        status__in=SETTLED,
+        paid_at__gte=datetime.combine(start, time.min, tzinfo=tz),
+        paid_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
+        dossier__procedure_id__in=[p["id"] for p in procs],
+    ).values_list("dossier__procedure_id", flat=True)
+    return ids | set(paid)
 
 
 def _online_services(procedure_ids: set[int] | None) -> set[str]:

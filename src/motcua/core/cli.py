@@ -20,6 +20,7 @@ DEMO_LOADERS = [
     "motcua.analytics.demo",
     "motcua.restructure.demo",
     "motcua.signing.demo",  # after dossiers: signs the finished demo dossiers' results
+    "motcua.payments.demo",
     "motcua.trust.demo",  # last: checkpoints the loaded demo
 ]
 

@@ -181,6 +181,9 @@ def run(once: bool = False) -> int:
         if tick is not None and (once or time.monotonic() - last_tick >= TICK_EVERY_SECONDS):
             last_tick = time.monotonic()
             _guarded("dossier duties", tick, timezone.now(), reraise=once)
+            from motcua.payments import jobs as payment_jobs  # pending-payment queries, refunds, delayed IPNs
+
+            _guarded("payments", payment_jobs.tick, timezone.now(), reraise=once)
         _guarded("queued tasks", run_tasks, reraise=once)
         if once or time.monotonic() - last_partitions >= 3600:  # next years' partitions (core/partitions.py)
             last_partitions = time.monotonic()

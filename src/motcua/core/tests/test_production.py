@@ -32,6 +32,9 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         MOTCUA_ZALO_PROVIDER="off",
         MOTCUA_POPULATION_URL="https://lgsp.example.vn/csdlqg-dancu/",
         MOTCUA_SIGNING_TRUST_ROOTS="/etc/motcua/root-ca.pem",
+        MOTCUA_VNPAY_PAY_URL="https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
+        MOTCUA_VNPAY_API_URL="https://sandbox.vnpayment.vn/merchant_webapi/api/transaction",
+        MOTCUA_VNPAY_HASH_SECRET=secrets.token_hex(16),
     )
     env.update(extra)
     return env
@@ -66,6 +69,10 @@ def test_a_valid_production_environment_has_no_errors(monkeypatch: pytest.Monkey
         ({"MOTCUA_ALLOWED_HOSTS": "*", "MOTCUA_PUBLIC_URL": ""}, "MOTCUA_ALLOWED_HOSTS"),
         ({"MOTCUA_ALLOWED_HOSTS": "motcua.example.vn,*"}, "MOTCUA_ALLOWED_HOSTS"),
         ({"MOTCUA_ALLOWED_HOSTS": " , ", "MOTCUA_PUBLIC_URL": ""}, "MOTCUA_ALLOWED_HOSTS"),
+        ({"MOTCUA_VNPAY_PAY_URL": ""}, "MOTCUA_VNPAY_PAY_URL"),
+        ({"MOTCUA_VNPAY_HASH_SECRET": "motcua-simulator-secret"}, "MOTCUA_VNPAY_HASH_SECRET"),
+        # The simulator explicitly enabled in production: allowed (a province's test instance).
+        ({"MOTCUA_PAYMENT_SIMULATOR": "1", "MOTCUA_VNPAY_PAY_URL": "", "MOTCUA_DEBUG": "1"}, "MOTCUA_DEBUG"),
     ],
 )
 def test_each_unsafe_setting_is_named(

@@ -12,6 +12,7 @@ from motcua.documents.models import Kind
 from motcua.dossiers import clock
 from motcua.dossiers.commands import schemas
 from motcua.dossiers.commands.kernel import (
+    SYSTEM,
     Ctx,
     DossierError,
     apology_deadline,
@@ -76,7 +77,8 @@ def _request_fee(ctx: Ctx, data: dict[str, Any]) -> Dossier:
 
 def _confirm_fee(ctx: Ctx, data: dict[str, Any]) -> Dossier:
     d, state = ctx.d, ctx.state
-    paid_online = bool(data.get("paid_online"))
+    # Only a payment record (the payments app, acting as SYSTEM) may say the fee was paid online (766 criterion 3.6).
+    paid_online = bool(data.get("paid_online")) and ctx.actor is SYSTEM
     payload = {**resume_payload(d, state, ctx.at), "paid_online": paid_online, "reference": data.get("reference", "")}
     append(
         d,
