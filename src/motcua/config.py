@@ -118,6 +118,29 @@ SETTINGS: dict[str, Setting] = {
             "15",
             "How long a lock-out lasts, and the window the failures are counted in.",
         ),
+        # nationalportal / portalsim (the online channel through the national portal and VNeID)
+        Setting(
+            "MOTCUA_NATIONAL_ADAPTER",
+            "http",
+            "Adapter that speaks to the national public-service portal (DVCQG): `http` (signed JSON, spoken by the "
+            "local simulator); empty switches outbound sync off.",
+        ),
+        Setting(
+            "MOTCUA_NATIONAL_URL",
+            "",
+            "Base URL of the national portal's receiver; empty: the local simulator, `<MOTCUA_PUBLIC_URL>/sim/dvcqg`.",
+        ),
+        Setting(
+            "MOTCUA_NATIONAL_SECRET",
+            "motcua-dvcqg-dev-secret",
+            "Shared secret that signs messages in both directions (HMAC-SHA256); set a random one in production.",
+        ),
+        Setting("MOTCUA_NATIONAL_SYNC_ALL", "0", "`1`: also synchronise dossiers received at a counter or by post."),
+        Setting(
+            "MOTCUA_SIMULATORS",
+            "",
+            "`1` mounts the national-portal/VNeID simulator at `/sim/dvcqg/`; empty: on unless production.",
+        ),
     ]
 }
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -30,7 +31,14 @@ urlpatterns = [
     path("backoffice/", include("motcua.backoffice.urls")),
     path("analytics/", include("motcua.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The online channel: the national portal's inbound endpoint, the sync control room, the rating kiosk.
+    path("dvcqg/", include("motcua.nationalportal.urls")),
+    path("backoffice/dong-bo/", include("motcua.nationalportal.control_urls")),
+    path("danh-gia/", include("motcua.ratings.urls")),
 ]
+
+if settings.SIMULATORS:  # the local DVCQG + VNeID simulator (portalsim)
+    urlpatterns.append(path("sim/dvcqg/", include("motcua.portalsim.urls")))
 
 handler404 = "motcua.core.api.not_found"
 
