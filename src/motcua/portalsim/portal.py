@@ -29,6 +29,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 
+from motcua.catalog import wording
 from motcua.portalsim import province, search, vneid
 from motcua.portalsim.models import Citizen, Delivery, PortalDossier, PortalFile
 from motcua.ratings import rules
@@ -171,7 +172,12 @@ def file_dossier(request: HttpRequest, code: str) -> HttpResponse:
     if procedure is None or procedure.get("online") == "none":
         raise Http404
     units = province.units(request, procedure.get("levels") or [])
-    components = procedure.get("components") or []
+    # The components of an online filing (a form only for the counter is not asked for here).
+    components = [
+        {**c, "mandatory": wording.required_for(c, "online")}
+        for c in procedure.get("components") or []
+        if wording.applies_to(c, "online")
+    ]
     context: dict[str, Any] = {"procedure": procedure, "units": units, "components": components, "errors": {}}
     if request.method == "POST":
         errors: dict[str, str] = {}
