@@ -18,6 +18,7 @@ DEMO_LOADERS = [
     "motcua.organizations.demo",
     "motcua.dossiers.demo",
     "motcua.analytics.demo",
+    "motcua.portalsim.demo",  # the DVCQG/VNeID simulator's citizens and one online filing
 ]
 
 
