@@ -35,6 +35,18 @@ from motcua.portalsim.models import Citizen, Delivery, PortalDossier, PortalFile
 from motcua.ratings import rules
 
 SESSION_KEY = "dvcqg_citizen"
+# What each message from the province means to the citizen (others show the status they carry).
+EVENT_LABELS = {
+    "created": "Hồ sơ được cơ quan giải quyết tiếp nhận",
+    "accepted": "Đã tiếp nhận hồ sơ",
+    "refused": "Từ chối tiếp nhận hồ sơ",
+    "supplement_requested": "Yêu cầu bổ sung hồ sơ",
+    "supplement_received": "Đã nhận hồ sơ bổ sung; thời hạn giải quyết được tính lại",
+    "progress": "Đang xử lý",
+    "fee_requested": "Yêu cầu nộp phí, lệ phí",
+    "apology": "Thư xin lỗi và hẹn lại ngày trả kết quả",
+    "result": "Có kết quả giải quyết điện tử",
+}
 MAX_FILE_BYTES = 10 * 1024 * 1024
 ENDED = ("finished", "returned", "refused", "stopped", "closed", "withdrawn")
 
@@ -259,7 +271,8 @@ def dossier(request: HttpRequest, ref: str) -> HttpResponse:
         {
             "seq": m.seq,
             "at": _local(m.payload.get("at") or ""),
-            "label": m.payload.get("status_label", ""),
+            "label": EVENT_LABELS.get(m.type) or m.payload.get("status_label", ""),
+            "status": m.payload.get("status_label", ""),
             "type": m.type,
             "reason": m.payload.get("reason", ""),
             "items": m.payload.get("items") or [],
