@@ -27,17 +27,15 @@ from motcua.portalsim.models import Citizen, PortalDossier, ProvinceMessage, Rec
 
 
 def _dossier_for(message: dict[str, Any]) -> PortalDossier | None:
-    ref = str(message.get("portal_ref") or "")
-    if ref:
-        return PortalDossier.objects.filter(ref=ref).first()
-    code = str(message.get("code") or "")
-    found = PortalDossier.objects.filter(code=code).first()
+    ref, code = str(message.get("portal_ref") or ""), str(message.get("code") or "")
+    found = PortalDossier.objects.filter(ref=ref).first() if ref else None
+    found = found or PortalDossier.objects.filter(code=code).first()
     if found is None and message.get("type") == "created":
         # A dossier received at a counter or filed with a clerk's help: the citizen sees it too.
         applicant = message.get("applicant") or {}
         procedure, unit = message.get("procedure") or {}, message.get("unit") or {}
         found = PortalDossier.objects.create(
-            ref=f"TINH-{code}",
+            ref=ref or f"TINH-{code}",
             code=code,
             citizen=Citizen.objects.filter(id_number=applicant.get("id_number", "")).first(),
             procedure_code=procedure.get("code", ""),

@@ -181,3 +181,68 @@ def test_control_room_lists_a_dossier_overdue_only_because_of_a_failed_sync(
 def test_control_room_is_for_province_roles(client: Client, clerk: Any) -> None:
     client.force_login(clerk)
     assert client.get("/backoffice/dong-bo/").status_code == 403
+
+
+def test_assisted_filing_goes_through_the_national_channel(
+    client: Client, commune: Any, clerk: Any, wired: None, clock: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.catalog.models import Procedure
+    from motcua.portalsim.models import PortalDossier
+
+    client.force_login(clerk)
+    assert client.get("/backoffice/dong-bo/nop-thay/").status_code == 200
+    response = client.post(
+        "/backoffice/dong-bo/nop-thay/",
+        {
+            "procedure": str(Procedure.objects.get(code="1.001193").pk),
+            "unit": "H32.27.01",
+            "applicant_name": "Lê Hoàng Nam",
+            "applicant_id_number": "056201000003",
+            "applicant_phone": "0988777666",
+            "component_1": "1",
+            "file_1": SimpleUploadedFile("to-khai.pdf", f.PDF + b"ht"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    d = Dossier.objects.get()
+    assert (d.channel, d.status, d.applicant_id_number) == ("online", "submitted", "056201000003")
+    nd = NationalDossier.objects.get(dossier=d)
+    assert nd.source == "assisted" and not nd.identity_verified
+    s.accept_online(clerk, d)
+    drain()
+    assert received(d.code) == [(1, "created")]  # the national portal learns of it with its acceptance
+    assert PortalDossier.objects.get(code=d.code).status == "received"
+
+
+def test_refusal_goes_out_with_its_one_reason(
+    client: Client, commune: Any, clerk: Any, wired: None, clock: Any
+) -> None:
+    d = file_online(client)
+    s.refuse_intake(clerk, d, reason="Không thuộc thẩm quyền của UBND phường")
+    drain()
+    message = ProvinceMessage.objects.get(code=d.code, seq=1)
+    assert (message.type, message.payload["reason"], message.payload["status"]) == (
+        "refused",
+        "Không thuộc thẩm quyền của UBND phường",
+        "refused",
+    )
+
+
+def test_counter_dossiers_sync_only_when_asked(
+    commune: Any, clerk: Any, wired: None, clock: Any, settings: Any
+) -> None:
+    from motcua.catalog.models import Procedure
+    from motcua.dossiers.services import Applicant
+
+    procedure = Procedure.objects.get(code="1.001193")
+    applicant = Applicant(name="Nguyễn Văn Ánh", id_number="056090000001", phone="0905123456")
+    first = s.receive_dossier(clerk, procedure=procedure, unit=commune, applicant=applicant)
+    assert not NationalDossier.objects.exists() and not OutboxMessage.objects.filter(channel="dvcqg").exists()
+    settings.NATIONAL_SYNC_ALL = True
+    second = s.receive_dossier(clerk, procedure=procedure, unit=commune, applicant=applicant)
+    drain()
+    assert received(first.code) == [] and received(second.code) == [(1, "created")]
+    assert ProvinceMessage.objects.get(code=second.code).payload["applicant"]["id_number"] == "056090000001"
+    assert Dossier.objects.get(pk=second.pk).synced_national
