@@ -45,7 +45,8 @@ class AssistedForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.code, f"{u.name} ({u.code})") for u in units]
+        unit_field: Any = self.fields["unit"]
+        unit_field.choices = [(u.code, f"{u.name} ({u.code})") for u in units]
         for n in range(1, FILES + 1):
             self.fields[f"component_{n}"] = forms.IntegerField(
                 label=_("Thành phần số (tệp %(n)s)") % {"n": n}, min_value=1, max_value=99, required=n == 1
