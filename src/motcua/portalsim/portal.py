@@ -253,8 +253,8 @@ def _mine(request: HttpRequest, ref: str) -> PortalDossier:
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     mine = list(PortalDossier.objects.filter(citizen=request.citizen))  # type: ignore[attr-defined]
     for d in mine:
-        if d.delivery == Delivery.PENDING:
-            province.deliver_filing(request, d)  # the province was unreachable: try again
+        if d.delivery in (Delivery.PENDING, Delivery.HELD):
+            province.deliver_filing(request, d)  # unreachable, or files lost on the way: send again
     return _page(request, "my_dossiers.html", {"dossiers": mine})
 
 
@@ -265,7 +265,7 @@ def _local(value: str) -> datetime | None:
 @signed_in
 def dossier(request: HttpRequest, ref: str) -> HttpResponse:
     d = _mine(request, ref)
-    if d.delivery == Delivery.PENDING:
+    if d.delivery in (Delivery.PENDING, Delivery.HELD):
         province.deliver_filing(request, d)
     notes = [
         {
