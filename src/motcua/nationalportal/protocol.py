@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Mapping
 from typing import Any
 
 TIMESTAMP_HEADER = "X-DVCQG-Timestamp"
@@ -42,3 +43,8 @@ def verify(secret: str, body: bytes, timestamp: str | None, signature: str | Non
         return False
     expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, signature.strip().lower())
+
+
+def verify_headers(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
+    """`verify` with the two headers of a received request (a case-insensitive mapping, e.g. Django's)."""
+    return verify(secret, body, headers.get(TIMESTAMP_HEADER), headers.get(SIGNATURE_HEADER))

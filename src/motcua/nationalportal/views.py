@@ -18,12 +18,7 @@ MAX_BODY = 200 * 1024 * 1024
 @require_POST
 def inbound_view(request: HttpRequest) -> JsonResponse:
     body = request.body
-    if not protocol.verify(
-        settings.NATIONAL_SECRET,
-        body,
-        request.headers.get(protocol.TIMESTAMP_HEADER),
-        request.headers.get(protocol.SIGNATURE_HEADER),
-    ):
+    if not protocol.verify_headers(settings.NATIONAL_SECRET, body, request.headers):
         return JsonResponse({"detail": "bad or missing signature"}, status=401)
     try:
         message = json.loads(body)

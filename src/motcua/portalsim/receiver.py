@@ -84,12 +84,7 @@ def receive(request: HttpRequest) -> JsonResponse:
     if not ReceiverSwitch.is_online():
         return JsonResponse({"detail": "the national portal's receiver is unavailable"}, status=503)
     body = request.body
-    if not protocol.verify(
-        settings.NATIONAL_SECRET,
-        body,
-        request.headers.get(protocol.TIMESTAMP_HEADER),
-        request.headers.get(protocol.SIGNATURE_HEADER),
-    ):
+    if not protocol.verify_headers(settings.NATIONAL_SECRET, body, request.headers):
         return JsonResponse({"detail": "bad or missing signature"}, status=401)
     try:
         message = json.loads(body)
