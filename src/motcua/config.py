@@ -184,7 +184,8 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "MOTCUA_SIMULATORS",
             "",
-            "Local simulators of external services mounted under `/sim/` (remote signing, population database): "
+            "Local simulators of external services mounted under `/sim/` (national portal and VNeID, remote signing, "
+            "population database): "
             "empty = on except in production; `1` = on even in production (a test installation); `0` = off.",
         ),
         Setting(
@@ -286,6 +287,24 @@ SETTINGS: dict[str, Setting] = {
             "",
             "Testing only: after the IPN commits, create this file and wait before answering (crash tests).",
         ),
+        # nationalportal / portalsim (the online channel through the national portal and VNeID)
+        Setting(
+            "MOTCUA_NATIONAL_ADAPTER",
+            "http",
+            "Adapter that speaks to the national public-service portal (DVCQG): `http` (signed JSON, spoken by the "
+            "local simulator); empty switches outbound sync off.",
+        ),
+        Setting(
+            "MOTCUA_NATIONAL_URL",
+            "",
+            "Base URL of the national portal's receiver; empty: the local simulator, `<MOTCUA_PUBLIC_URL>/sim/dvcqg`.",
+        ),
+        Setting(
+            "MOTCUA_NATIONAL_SECRET",
+            "motcua-dvcqg-dev-secret",
+            "Shared secret that signs messages in both directions (HMAC-SHA256); set a random one in production.",
+        ),
+        Setting("MOTCUA_NATIONAL_SYNC_ALL", "0", "`1`: also synchronise dossiers received at a counter or by post."),
     ]
 }
 

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "motcua.signing",
     "motcua.population",
     "motcua.payments",
+    "motcua.nationalportal",
+    "motcua.ratings",
+    "motcua.portalsim",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +236,12 @@ OUTBOX_MAX_ATTEMPTS = int(config.env("MOTCUA_OUTBOX_MAX_ATTEMPTS"))
 OUTBOX_BACKOFF_BASE_SECONDS = float(config.env("MOTCUA_OUTBOX_BACKOFF_SECONDS"))
 OUTBOX_BACKOFF_MAX_SECONDS = float(config.env("MOTCUA_OUTBOX_BACKOFF_MAX_SECONDS"))
 OUTBOX_LEASE_SECONDS = float(config.env("MOTCUA_OUTBOX_LEASE_SECONDS"))
+# The online channel (nationalportal, portalsim).
+NATIONAL_ADAPTER = config.env("MOTCUA_NATIONAL_ADAPTER").strip()
+NATIONAL_URL = config.env("MOTCUA_NATIONAL_URL").strip() or f"{config.public_url()}/sim/dvcqg"
+NATIONAL_SECRET = config.env("MOTCUA_NATIONAL_SECRET")
+NATIONAL_SYNC_ALL = config.env("MOTCUA_NATIONAL_SYNC_ALL").strip() == "1"
+SIMULATORS = (config.env("MOTCUA_SIMULATORS").strip() or ("0" if PRODUCTION else "1")) == "1"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -37,7 +38,14 @@ urlpatterns = [
     # payments: IPN/return (contracts §8.2), payment pages, receipts; the gateway simulator (404 when off)
     path("payments/", include("motcua.payments.urls")),
     path("sim/vnpay/", include(payments_urls.sim_urlpatterns)),
+    # The online channel: the national portal's inbound endpoint, the sync control room, the rating kiosk.
+    path("dvcqg/", include("motcua.nationalportal.urls")),
+    path("backoffice/dong-bo/", include("motcua.nationalportal.control_urls")),
+    path("danh-gia/", include("motcua.ratings.urls")),
 ]
+
+if settings.SIMULATORS:  # the local DVCQG + VNeID simulator (portalsim)
+    urlpatterns.append(path("sim/dvcqg/", include("motcua.portalsim.urls")))
 
 handler404 = "motcua.core.api.not_found"
 

@@ -73,6 +73,7 @@ class Row:
     # The source line's canonical JSON (`json.dumps(source, sort_keys=True, separators=(",", ":"),
     # ensure_ascii=False)`): the event payload, embedded as-is in the event's canonical bytes.
     canonical: bytes = b""
+    rating: int | None = None  # the line's optional citizen rating (1..5), stored as a `ratings.Rating`
 
 
 DueFn = Callable[[int, int, datetime], datetime]
@@ -213,6 +214,12 @@ class Validator:
             if not isinstance(v, bool):
                 raise ValueError(f"{k} must be true or false")
             flags[k] = v
+        applicant = applicant_values(src.get("applicant"))
+        rating = src.get("rating")
+        if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5):
+            raise ValueError("rating must be a whole number from 1 to 5 (or absent)")
+        if rating is not None and rating <= 2:
+            flags["negative_feedback"] = True  # a negative rating counts against 766 criterion 5.3 (§9.3)
         unit_id, proc_id = self.units[unit], self.procedures[proc]
         if src.get("due_at") is not None:
             due = _parse_time(src["due_at"], "due_at")
@@ -251,10 +258,55 @@ class Validator:
                 "returned_at": returned,
                 "fee_amount": fee,
                 "imported": True,
+                **applicant,
                 **flags,
             },
             canonical,
+            rating,
         )
+
+
+def applicant_values(raw: Any) -> dict[str, str]:
+    """The optional `applicant` of a line (contracts §4), checked like intake: NFC text (already, at the
+    edge), a personal/enterprise number of 9, 10, 12 or 13 digits, a phone, an e-mail address."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from motcua.dossiers.commands.schemas import ID_NUMBER, PHONE
+
+    out = {"applicant_name": "", "applicant_id_number": "", "applicant_phone": "", "applicant_email": ""}
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        raise ValueError("applicant must be an object with name, id_number, phone, email")
+    unknown = set(raw) - {"name", "id_number", "phone", "email"}
+    if unknown:
+        raise ValueError(f"applicant: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in ("name", "id_number", "phone", "email"):
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"applicant.{key} must be a string")
+    name = (raw.get("name") or "").strip()
+    id_number = (raw.get("id_number") or "").strip()
+    phone = (raw.get("phone") or "").strip()
+    email = (raw.get("email") or "").strip()
+    if len(name) > 255:
+        raise ValueError("applicant.name is longer than 255 characters")
+    if id_number and not ID_NUMBER.match(id_number):
+        raise ValueError("applicant.id_number must have 9, 10, 12 or 13 digits")
+    if phone and not PHONE.match(phone):
+        raise ValueError(f"applicant.phone {phone!r} is not a phone number")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValueError(f"applicant.email {email!r} is not an e-mail address") from None
+    return {
+        "applicant_name": name,
+        "applicant_id_number": id_number,
+        "applicant_phone": phone,
+        "applicant_email": email,
+    }
 
 
 def _chunks(lines: Iterable[str], size: int) -> Iterator[list[tuple[int, str]]]:
@@ -352,6 +404,7 @@ def import_lines(
             raise exc  # not a code already in the database (e.g. a concurrent import): abort
         written_ids.clear()
         deltas.clear()
+        writer.ratings.clear()
         result.imported = 0
 
     # PostgreSQL, without --partial: chunk k is sent (ids, COPY) on a helper thread while this one
@@ -438,6 +491,7 @@ def import_lines(
                 indexes.restore()
             apply_deltas(deltas)
             add_from_dossiers(written_ids)
+            writer.save_ratings()
     except ImportAborted:
         if not dry_run:
             result.imported = 0
@@ -447,6 +501,11 @@ def import_lines(
 
 
 def _collect(writer: Writer, rows: list[Row], new_ids: list[int], written_ids: list[int], deltas: Deltas) -> None:
+    writer.ratings.extend(
+        (pk, r.rating, r.values["finished_at"] or r.values["received_at"])
+        for pk, r in zip(new_ids, rows, strict=True)
+        if r.rating is not None
+    )
     if writer.pg:
         written_ids.extend(new_ids)  # counters computed by the server at the end
     else:
@@ -491,6 +550,7 @@ class Writer:
         self.now = timezone.now()
         self.at_utc = self.now.astimezone(UTC).isoformat(timespec="microseconds").encode()
         self.pg = connection.vendor == "postgresql"
+        self.ratings: list[tuple[int, int, datetime]] = []  # (dossier id, 1..5, when) of rated lines
         self._layout_cache: tuple[list[str], list[str], str, str] | None = None
         self.dossier_fields = [f for f in Dossier._meta.concrete_fields]
         self.event_fields = [f for f in DossierEvent._meta.concrete_fields]
@@ -531,6 +591,25 @@ class Writer:
             canonical,
         )
         return GENESIS, hashlib.sha256(_GENESIS_BYTES + data).hexdigest()
+
+    def save_ratings(self) -> None:
+        """Store the imported lines' ratings (contracts §4, §9.3) once their dossiers exist."""
+        from motcua.ratings.models import Rating, RatingChannel
+
+        Rating.objects.bulk_create(
+            [
+                Rating(
+                    dossier_id=pk,
+                    channel=RatingChannel.IMPORT,
+                    scale="import-5",
+                    answers={"overall": value},
+                    overall=value,
+                    rated_at=at,
+                )
+                for pk, value, at in self.ratings
+            ],
+            batch_size=1000,
+        )
 
     def write(self, rows: list[Row]) -> list[int]:
         """Write the rows; returns the new dossier ids."""
@@ -639,6 +718,10 @@ ROW_COLUMNS = (
     "returned_at",
     "fee_amount",
     "imported",
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
     *BOOL_KEYS,
 )
 _GENESIS_BYTES = GENESIS.encode("ascii")

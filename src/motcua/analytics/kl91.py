@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from motcua.analytics.queries import cell_q, describe, dossiers
-from motcua.analytics.report import Scope, flag_counts_by_group, resolution_report
+from motcua.analytics.report import Scope, resolution_report
 from motcua.analytics.rules import kl91_official_flagged, kl91_unit_flags, rate
 from motcua.organizations.names import full_name
 
@@ -24,18 +24,17 @@ def kl91(
     limit: int = 100,
     source: str = "rollup",
 ) -> dict[str, Any]:
-    """Units: late share = §5 late_rate; satisfaction = 1 − share of new dossiers with negative feedback
-    (no survey data exists; None when the unit received nothing new). Officials: among to-handle dossiers
-    they handled (Dossier.handled_by), late = resolved late + overdue."""
+    """Units: late share = §5 late_rate; satisfaction from citizens' ratings (`unit_satisfaction`; None when
+    nobody rated). Officials: among to-handle dossiers they handled (Dossier.handled_by), late = resolved
+    late + overdue."""
     report = resolution_report(start, end, "unit", scope, source)
-    flags = {k: v for (k, _n), v in flag_counts_by_group(start, end, "unit", scope, source).items()}
+    satisfied = unit_satisfaction(start, end, scope)
     from motcua.organizations.models import Unit
 
     ids = dict(Unit.objects.values_list("code", "id"))
     units = []
     for row in report["rows"]:
-        f = flags.get(row["key"], {"new": 0, "negative": 0})
-        satisfaction = None if f["new"] == 0 else round(1 - rate(f["negative"], f["new"]), 4)
+        satisfaction = satisfied.get(row["key"])
         reasons = kl91_unit_flags(row["late_rate"], satisfaction, late_threshold, satisfaction_threshold)
         item: dict[str, Any] = {
             "unit": row["key"],
@@ -83,5 +82,24 @@ def kl91(
         },
         "units": units,
         "officials": officials,
-        "note": "satisfaction = 1 − share of new dossiers with a complaint or a negative rating (no survey data)",
+        "note": "satisfaction = share of rated dossiers received in the period whose citizen rating is not negative "
+        "(overall 3–5 of 5; portal, counter tablet or imported history)",
     }
+
+
+def unit_satisfaction(start: date, end: date, scope: Scope) -> dict[str, float | None]:
+    """Satisfaction per unit code from stored per-dossier ratings (`ratings.Rating`, contracts §9.3):
+    among the dossiers received in the period that were rated, the share with no negative rating
+    (overall 1 or 2). Units without a rated dossier are absent (unknown, not flagged)."""
+    from motcua.ratings.rules import NEGATIVE_MAX
+
+    rows = (
+        dossiers("received", start, end, scope)
+        .filter(ratings__isnull=False)
+        .values("unit__code")
+        .annotate(
+            rated=Count("id", distinct=True),
+            negative=Count("id", distinct=True, filter=Q(ratings__overall__lte=NEGATIVE_MAX)),
+        )
+    )
+    return {r["unit__code"]: round(1 - rate(r["negative"], r["rated"]), 4) for r in rows if r["rated"]}

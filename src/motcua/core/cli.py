@@ -21,6 +21,7 @@ DEMO_LOADERS = [
     "motcua.restructure.demo",
     "motcua.signing.demo",  # after dossiers: signs the finished demo dossiers' results
     "motcua.payments.demo",
+    "motcua.portalsim.demo",  # the DVCQG/VNeID simulator's citizens and one online filing
     "motcua.trust.demo",  # last: checkpoints the loaded demo
 ]
 

@@ -11,6 +11,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Thư điện tử")
     SMS = "sms", _("Tin nhắn SMS")
     ZALO = "zalo", _("Zalo")
+    NATIONAL = "dvcqg", _("Cổng Dịch vụ công quốc gia")  # nationalportal: signed JSON, no template
 
 
 class OutboxStatus(models.TextChoices):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from motcua.notifications.channels import PermanentDeliveryError, Rendered
 from motcua.notifications.models import MessageTemplate, OutboxMessage
+from motcua.portal.links import lookup_url
 
 
 def _local(dt: Any) -> str:
@@ -27,7 +28,7 @@ def dossier_context(dossier: Any) -> dict[str, Any]:
         "applicant_name": dossier.applicant_name,
         "unit_name": unit.name,
         "appointment": _local(dossier.appointment_at),
-        "lookup_hint": f"Tra cứu hồ sơ bằng mã {dossier.code} trên Cổng dịch vụ công của tỉnh.",
+        "lookup_hint": f"Tra cứu hồ sơ {dossier.code}: {lookup_url(dossier.code)}",
     }
 
 
@@ -44,6 +45,11 @@ def with_local_times(context: dict[str, Any]) -> dict[str, Any]:
 
 
 def render(message: OutboxMessage) -> Rendered:
+    if message.channel == "dvcqg":  # machine-to-machine (nationalportal): the context is the message
+        import json
+
+        body = json.dumps(message.context or {}, ensure_ascii=False, sort_keys=True)
+        return Rendered(key=message.key, channel=message.channel, recipient=message.recipient, subject="", body=body)
     template = MessageTemplate.objects.filter(code=message.template, channel=message.channel, active=True).first()
     if template is None:
         raise PermanentDeliveryError(f"Chưa có mẫu tin nhắn {message.template!r} cho kênh {message.channel}.")

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from motcua.core import partitions
-from motcua.notifications.channels import DeliveryError, PermanentDeliveryError, adapter_for
+from motcua.notifications.channels import DeferredDelivery, DeliveryError, PermanentDeliveryError, adapter_for
 from motcua.notifications.models import OutboxMessage, OutboxStatus
 from motcua.notifications.render import render
 
@@ -78,6 +78,15 @@ def deliver(message: OutboxMessage) -> bool:
     try:
         rendered = render(message)
         provider_id = adapter_for(message.channel).send(rendered)
+    except DeferredDelivery as exc:
+        # Not its turn yet (ordered channels): back in the queue, the attempt not counted.
+        OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING, attempts=message.attempts).update(
+            status=OutboxStatus.PENDING,
+            attempts=message.attempts - 1,
+            next_attempt_at=timezone.now() + timedelta(seconds=exc.delay_seconds),
+            last_error=str(exc)[:2000],
+        )
+        return False
     except PermanentDeliveryError as exc:
         _record_failure(message, str(exc), permanent=True)
         return False

@@ -33,6 +33,7 @@ class Action:
     MANAGE_UNIT = "manage_unit"  # thông tin, cấu hình của đơn vị
     MANAGE_CATALOG = "manage_catalog"  # danh mục TTHC, quy trình (toàn tỉnh)
     MANAGE_CALENDAR = "manage_calendar"  # lịch làm việc, ngày nghỉ (toàn tỉnh)
+    MANAGE_SYNC = "manage_sync"  # đồng bộ Cổng DVC quốc gia: gửi lại (toàn tỉnh; nationalportal)
 
     ALL = (
         READ,
@@ -45,6 +46,7 @@ class Action:
         MANAGE_UNIT,
         MANAGE_CATALOG,
         MANAGE_CALENDAR,
+        MANAGE_SYNC,
     )
 
 
@@ -54,13 +56,20 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.LEADER: frozenset({Action.READ, Action.APPROVE, Action.SIGN}),
     Role.UNIT_ADMIN: frozenset({Action.READ, Action.MANAGE_OFFICIALS, Action.MANAGE_UNIT}),
     Role.PROVINCE_ADMIN: frozenset(
-        {Action.READ, Action.MANAGE_OFFICIALS, Action.MANAGE_UNIT, Action.MANAGE_CATALOG, Action.MANAGE_CALENDAR}
+        {
+            Action.READ,
+            Action.MANAGE_OFFICIALS,
+            Action.MANAGE_UNIT,
+            Action.MANAGE_CATALOG,
+            Action.MANAGE_CALENDAR,
+            Action.MANAGE_SYNC,
+        }
     ),
     Role.INSPECTOR: frozenset({Action.READ}),
 }
 
 # Actions that concern the whole province rather than one unit (asked with unit=None).
-PROVINCE_ACTIONS = frozenset({Action.MANAGE_CATALOG, Action.MANAGE_CALENDAR})
+PROVINCE_ACTIONS = frozenset({Action.MANAGE_CATALOG, Action.MANAGE_CALENDAR, Action.MANAGE_SYNC})
 
 
 def roles_allowing(action: str) -> set[str]:

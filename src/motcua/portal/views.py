@@ -9,10 +9,21 @@ from motcua.core.ratelimit import rate_limited
 from motcua.dossiers.models import Status
 from motcua.portal import lookup
 
+# Since 01/07/2025 citizens file online on the National Public Service Portal only (Công văn 623/TTg-KSTT).
+NATIONAL_PORTAL = "https://dichvucong.gov.vn/"
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Citizen portal entry (the full portal is a later issue)."""
-    return render(request, "portal/home.html")
+    """Citizens' entry at the province: file online on the national portal (the local simulator in a demo),
+    look a dossier up, rate it."""
+    from django.conf import settings
+
+    simulated = bool(getattr(settings, "SIMULATORS", False))
+    return render(
+        request,
+        "portal/home.html",
+        {"national_portal_url": "/sim/dvcqg/" if simulated else NATIONAL_PORTAL, "simulated": simulated},
+    )
 
 
 def _local(value: str | None) -> Any:

@@ -30,6 +30,15 @@ class PermanentDeliveryError(DeliveryError):
     """A failure that retrying cannot fix (bad recipient, missing template): fail at once."""
 
 
+class DeferredDelivery(DeliveryError):
+    """Not this message's turn yet (an earlier message of the same dossier is still on its way):
+    put it back without counting an attempt, to be tried again after `delay_seconds`."""
+
+    def __init__(self, message: str, delay_seconds: float = 5.0) -> None:
+        super().__init__(message)
+        self.delay_seconds = delay_seconds
+
+
 class Adapter(Protocol):
     def send(self, message: Rendered) -> str:
         """Deliver the message; return the provider's message id."""
@@ -54,6 +63,7 @@ def provider_for(channel: str) -> str:
         "email": "smtp",
         "sms": getattr(settings, "SMS_PROVIDER", "simulator") or "simulator",
         "zalo": getattr(settings, "ZALO_PROVIDER", "simulator") or "simulator",
+        "dvcqg": getattr(settings, "NATIONAL_ADAPTER", "http") or "off",
     }.get(channel, "simulator")
 
 
