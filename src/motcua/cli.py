@@ -23,6 +23,8 @@ COMMAND_MODULES = [
     "motcua.dossiers.cli",
     "motcua.analytics.cli",
     "motcua.notifications.cli",
+    "motcua.feedback.cli",
+    "motcua.surveys.cli",
 ]
 
 

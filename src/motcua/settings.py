@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "motcua.analytics",
     "motcua.backoffice",
     "motcua.portal",
+    "motcua.feedback",
+    "motcua.surveys",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from motcua.cli import print_json, setup_django
+from motcua.feedback.audit import feedback_chains_ok
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,6 +31,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     report = verify(args.dossier, stop_at_first=not args.all)
     if args.json:
         print_json(report.as_json())
+    if not args.dossier and not feedback_chains_ok(args.all):  # feedback (PAKN) chains too
+        return 1
     if report.ok:
         if not args.json:
             print(f"ok: {report.dossiers} dossiers, {report.events} events verified", file=sys.stderr)
