@@ -38,7 +38,7 @@ def send(request: HttpRequest) -> HttpResponse:
         try:
             fb = inbound.receive(payload, channel=Channel.WEB)
         except FeedbackError as exc:
-            errors = exc.fields or {"__all__": exc.message}
+            errors = exc.fields or {"form": exc.message}
         else:
             return redirect("feedback-public:follow", token=fb.rating_token)
     context = {

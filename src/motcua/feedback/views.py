@@ -93,7 +93,7 @@ def new(request: HttpRequest) -> HttpResponse:
             try:
                 fb = inbound.receive(payload, channel=channel, actor=request.user)
             except FeedbackError as exc:
-                errors = exc.fields or {"__all__": exc.message}
+                errors = exc.fields or {"form": exc.message}
             else:
                 messages.success(request, f"Đã tiếp nhận phản ánh {fb.code}.")
                 return redirect("feedback:detail", code=fb.code)
@@ -165,7 +165,7 @@ def run(request: HttpRequest, code: str, name: str) -> HttpResponse:
         fb = commands.execute(name, request.user, fb, data)
     except FeedbackError as exc:
         messages.error(request, exc.message)
-        return detail(request, code, errors={name: exc.fields or {"__all__": exc.message}}, values=data)
+        return detail(request, code, errors={name: exc.fields or {"form": exc.message}}, values=data)
     messages.success(request, commands.TABLE[name].done)
     if not visible(request.user).filter(pk=fb.pk).exists():  # forwarded out of the official's units
         return redirect("feedback:worklist")

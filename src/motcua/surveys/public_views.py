@@ -60,7 +60,7 @@ def answer(request: HttpRequest, code: str, kiosk: bool = False) -> HttpResponse
                 session_key=request.session.session_key or "",
             )
         except service.SurveyError as exc:
-            errors = exc.fields or {"__all__": exc.message}
+            errors = exc.fields or {"form": exc.message}
         else:
             if kiosk:
                 request.session.flush()  # the next person at the counter starts afresh
@@ -118,6 +118,3 @@ def paper(request: HttpRequest, code: str) -> HttpResponse:
             "title": campaign.name,
         },
     )
-
-
-__all__ = ["answer", "kiosk", "kiosk_thanks", "paper", "redirect", "thanks"]
