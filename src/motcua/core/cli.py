@@ -18,6 +18,8 @@ DEMO_LOADERS = [
     "motcua.organizations.demo",
     "motcua.dossiers.demo",
     "motcua.analytics.demo",
+    "motcua.feedback.demo",
+    "motcua.surveys.demo",
 ]
 
 

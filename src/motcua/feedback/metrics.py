@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from motcua.feedback.models import FINAL, Feedback
 
@@ -52,8 +53,6 @@ NAMES = frozenset({*SUBSETS, "overdue"})
 def q_for(name: str, now: datetime | None = None) -> Q:
     """The filter of a named subset; `overdue` (open, next step past due) depends on the time."""
     if name == "overdue":
-        from django.utils import timezone
-
         return ~Q(status__in=("rejected", "published")) & Q(due_at__lt=now or timezone.now())
     return SUBSETS[name]
 
@@ -86,7 +85,7 @@ def drill(criterion: str, start: date, end: date, unit_ids: set[int] | None, lim
                 "code": f.code,
                 "unit": f.unit.code,
                 "status": f.status,
-                "received_at": f.received_at.isoformat(),
+                "received_at": timezone.localtime(f.received_at).isoformat(),
                 "rating": f.rating,
                 "late_steps": [s["kind"] for s in f.steps if not s["met"]],
             }

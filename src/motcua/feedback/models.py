@@ -156,6 +156,9 @@ class FeedbackEvent(models.Model):
         ordering = ["feedback_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["feedback", "seq"], name="feedback_event_seq")]
 
+    def __str__(self) -> str:
+        return f"{self.feedback_id}#{self.seq} {self.type}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise RuntimeError("feedback events are append-only")
@@ -175,6 +178,9 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     data = models.BinaryField()
 
+    def __str__(self) -> str:
+        return self.filename
+
 
 class FeedbackAlert(models.Model):
     """An in-app notice to an official: a feedback step is about to fall due or is overdue (`feedback.jobs`)."""
@@ -190,3 +196,6 @@ class FeedbackAlert(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.key

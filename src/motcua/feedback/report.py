@@ -59,7 +59,8 @@ def pakn_report(start: date, end: date, unit_ids: set[int] | None = None) -> dic
     aggregates = {cell: Count("id", filter=q_for(cell, now)) for cell, _h in COLUMNS}
     rows = []
     qs = received_in(start, end, unit_ids)
-    for r in qs.values("unit__code", "unit__name").annotate(**aggregates).order_by("unit__code"):
+    grouped: Any = qs.values("unit__code", "unit__name").annotate(**aggregates).order_by("unit__code")
+    for r in grouped:
         rows.append({"key": r["unit__code"], "name": r["unit__name"], **{c: r[c] for c, _h in COLUMNS}})
     total = qs.aggregate(**aggregates)
     for row in [*rows, total]:

@@ -57,7 +57,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
         view = "all"
         qs = qs.order_by("-received_at", "-id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    alerts = request.user.feedback_alerts.filter(read_at__isnull=True).select_related("feedback")[:20]  # type: ignore[attr-defined]
+    from motcua.feedback.models import FeedbackAlert
+
+    alerts = FeedbackAlert.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).select_related(
+        "feedback"
+    )[:20]
     return render(
         request,
         "feedback/worklist.html",

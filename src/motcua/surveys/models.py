@@ -70,3 +70,6 @@ class Response(models.Model):
                 fields=["campaign", "session_key"], condition=~models.Q(session_key=""), name="survey_one_per_session"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.unit_id}:{self.pk}"

@@ -26,7 +26,7 @@ def _visible(user: Any) -> Any:
 
 
 def _get(user: Any, code: str) -> Campaign:
-    c = _visible(user).filter(code=code).first()
+    c: Campaign | None = _visible(user).filter(code=code).first()
     if c is None:
         raise Http404(code)
     return c

@@ -51,7 +51,9 @@ def test_official_conduct_forwarded_and_clock_runs_from_forwarding(world: dict[s
     assert steps(fb) == {"forward": ("2026-02-25", True)}
     # The receiving unit can no longer act on it; the competent unit can.
     assert commands.offered(world["spec_a"], fb) == []
-    with pytest.raises(Exception):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
         run("classify", world["spec_a"], fb, at(2026, 2, 26, 9), case="within_authority")
     # At H32.28 the 15 working days run from the forwarding (25/02 16:00): 26/02 … 18/03 → due 18/03.
     assert fb.due_at is not None

@@ -131,3 +131,15 @@ def test_paper_import_is_all_or_nothing_with_row_numbers(campaign: Campaign) -> 
     assert service.import_paper(campaign, "phieu.xlsx", buf.getvalue()).imported == 1
     assert service.import_paper(campaign, "phieu.csv", b"bogus,E1.S1\n").errors[0]["row"] == 1
     assert service.import_paper(campaign, "phieu.xlsx", b"not a zip").errors[0]["row"] == 0
+
+
+def test_kl91_sipas_satisfaction_per_unit(campaign: Campaign) -> None:
+    from motcua.analytics.kl91 import sipas_satisfaction
+
+    for i in range(4):  # H32.27: 5, 5, 5, 2 → one question, 3/4 satisfied
+        service.submit(campaign, "H32.27", {"E1.S1": 5 if i < 3 else 2}, "portal", dossier_code=f"K-{i}")
+    result = sipas_satisfaction(date(2026, 1, 1), date(2026, 12, 31))
+    assert result == {
+        "H32.27": {"index": 0.75, "n": 4, "moe": round(1.96 * (0.75 * 0.25 / 4) ** 0.5, 4), "campaigns": ["sipas-2026"]}
+    }
+    assert sipas_satisfaction(date(2025, 1, 1), date(2025, 12, 31)) == {}
