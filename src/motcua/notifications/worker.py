@@ -180,6 +180,9 @@ def run(once: bool = False) -> int:
         if tick is not None and (once or time.monotonic() - last_tick >= TICK_EVERY_SECONDS):
             last_tick = time.monotonic()
             _guarded("dossier duties", tick, timezone.now(), reraise=once)
+            from motcua.feedback.jobs import tick as feedback_tick  # feedback (PAKN) deadlines
+
+            _guarded("feedback duties", feedback_tick, timezone.now(), reraise=once)
         _guarded("queued tasks", run_tasks, reraise=once)
         handled = 0
         while not stop.requested:
