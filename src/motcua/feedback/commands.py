@@ -305,6 +305,7 @@ def approve_answer(c: Ctx) -> None:
     fb.status, fb.answered_at = Status.ANSWERED, c.now
     fb.answer_public = rules.redact(fb.answer, personal_values(fb))
     fb.content_public = rules.redact(fb.content, personal_values(fb))
+    fb.title_public = rules.redact(fb.title, personal_values(fb))[:300]
     append(fb, "answer_approved", c.actor, c.now, {"note": c.data.get("note", ""), "met": met})
 
 

@@ -115,6 +115,8 @@ def _build(
     clock_start = v["forwarded_at"] or v["received_at"]
     due_step, due_at = rules.next_due(cal, v["status"], clock_start, v["answered_at"])
     case = Case.NOT_ACCEPTED if v["status"] == "rejected" else (Case.OUTSIDE_AUTHORITY if v["forwarded_at"] else "")
+    title = str(raw.get("title") or "Phản ánh, kiến nghị (dữ liệu chuyển đổi)")[:300]
+    content, answer = str(raw.get("content") or ""), str(raw.get("answer") or "")
     fb = Feedback(
         code=v["code"],
         unit_id=units[v["unit"]],
@@ -122,8 +124,12 @@ def _build(
         channel=Channel.IMPORT,
         status=v["status"],
         case=case,
-        title=str(raw.get("title") or "Phản ánh, kiến nghị (dữ liệu chuyển đổi)")[:300],
-        content=str(raw.get("content") or ""),
+        title=title,
+        content=content,
+        title_public=rules.redact(title)[:300],
+        content_public=rules.redact(content),
+        answer=answer,
+        answer_public=rules.redact(answer),
         received_at=v["received_at"],
         clock_start=clock_start,
         forwarded_at=v["forwarded_at"],

@@ -96,6 +96,7 @@ class Feedback(models.Model):
     answer = models.TextField(_("nội dung trả lời"), blank=True, default="")
     answer_public = models.TextField(_("nội dung công khai"), blank=True, default="")
     content_public = models.TextField(_("nội dung phản ánh công khai"), blank=True, default="")
+    title_public = models.CharField(_("tiêu đề công khai"), max_length=300, blank=True, default="")
     reason = models.TextField(_("lý do"), blank=True, default="")
     rating = models.PositiveSmallIntegerField(_("đánh giá"), null=True, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)

@@ -89,9 +89,10 @@ def answers(request: HttpRequest) -> HttpResponse:
     qs = Feedback.objects.filter(status=Status.PUBLISHED).select_related("unit").order_by("-published_at", "-id")
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(title__icontains=q)
+        qs = qs.filter(title_public__icontains=q)
     page = Paginator(
-        qs.only("code", "title", "content_public", "answer_public", "unit__name", "published_at", "received_at"), 20
+        qs.only("code", "title_public", "content_public", "answer_public", "unit__name", "published_at", "received_at"),
+        20,
     ).get_page(request.GET.get("page"))
     return render(
         request, "feedback/public_answers.html", {"page": page, "q": q, "title": "Kết quả trả lời phản ánh, kiến nghị"}
@@ -102,4 +103,4 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
     fb = Feedback.objects.select_related("unit").filter(code=code, status=Status.PUBLISHED).first()
     if fb is None:
         raise Http404
-    return render(request, "feedback/public_answer.html", {"fb": fb, "title": fb.title})
+    return render(request, "feedback/public_answer.html", {"fb": fb, "title": fb.title_public})

@@ -19,10 +19,24 @@ from motcua.calendar.engine import classify
 
 # Working days per step (contracts §9.1). `forward` applies to both forwarding cases.
 LIMITS: dict[str, int] = {"reject": 2, "supplement": 5, "forward": 5, "answer": 15, "publish": 2}
+EVENT_LABELS = {
+    "received": "Tiếp nhận",
+    "imported": "Chuyển đổi từ dữ liệu cũ",
+    "accepted": "Phân loại: thuộc thẩm quyền, xử lý",
+    "rejected": "Không tiếp nhận",
+    "forwarded": "Chuyển cơ quan có thẩm quyền",
+    "supplement_requested": "Yêu cầu bổ sung",
+    "supplemented": "Nhận thông tin bổ sung",
+    "answer_drafted": "Trình dự thảo trả lời",
+    "answer_returned": "Lãnh đạo trả lại dự thảo",
+    "answer_approved": "Lãnh đạo duyệt (chờ công khai)",
+    "published": "Công khai kết quả",
+    "rated": "Người gửi đánh giá",
+}
 STEP_LABELS = {
     "reject": "Từ chối tiếp nhận",
     "supplement": "Yêu cầu bổ sung",
-    "forward": "Chuyển cơ quan có thẩm quyền",
+    "forward": "Phân loại, chuyển cơ quan có thẩm quyền",
     "answer": "Xử lý, trả lời",
     "publish": "Công khai kết quả",
 }

@@ -148,7 +148,12 @@ def detail(
         {
             "fb": fb,
             "offered": offered,
-            "events": fb.events.select_related("actor").order_by("seq"),
+            "events": [
+                {"e": e, "label": rules.EVENT_LABELS.get(e.type, e.type)}
+                for e in fb.events.select_related("actor").order_by("seq")
+            ],
+            "steps": [{**s, "label": rules.STEP_LABELS.get(s["kind"], s["kind"])} for s in fb.steps],
+            "next_step": rules.STEP_LABELS.get(fb.due_step, fb.due_step),
             "attachments": fb.attachments.only("id", "filename", "size", "content_type"),
             "labels": rules.STEP_LABELS,
             "nav": "feedback",

@@ -13,7 +13,9 @@ from motcua.feedback import rules
 
 pytestmark = pytest.mark.django_db
 
-instants = st.datetimes(min_value=datetime(2025, 12, 1), max_value=datetime(2026, 12, 31)).map(lambda d: d.replace(tzinfo=TZ))
+instants = st.datetimes(min_value=datetime(2025, 12, 1), max_value=datetime(2026, 12, 31)).map(
+    lambda d: d.replace(tzinfo=TZ)
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -45,6 +47,8 @@ def test_requirements() -> None:
     ok = {"title": "Tiêu đề", "content": "x" * 25, "name": "An", "phone": "0905123456"}
     assert rules.requirement_errors(ok) == {}
     assert set(rules.requirement_errors({})) == {"title", "content", "name", "phone"}
-    assert "content" in rules.requirement_errors({**ok, "content": "Ph\u00c3\u00a1n \u00e1nh " * 5})  # UTF-8 read as Latin-1
+    assert "content" in rules.requirement_errors(
+        {**ok, "content": "Ph\u00c3\u00a1n \u00e1nh " * 5}
+    )  # UTF-8 read as Latin-1
     assert "email" in rules.requirement_errors({**ok, "email": "not-an-email"})
     assert rules.requirement_errors({**ok, "phone": "", "address": "12 Lê Lợi"}) == {}
