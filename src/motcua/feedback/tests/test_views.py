@@ -60,7 +60,10 @@ def test_public_form_validates_and_sends(world: dict[str, Any]) -> None:
 
 def test_staff_screens_walk_a_feedback(world: dict[str, Any]) -> None:
     fb = inbound.receive(
-        payload(attachments=[{"filename": "a.pdf", "content_base64": base64.b64encode(PDF).decode()}]),
+        payload(
+            title="Bà Trần Thị Bích Ngọc phản ánh chậm trả kết quả",
+            attachments=[{"filename": "a.pdf", "content_base64": base64.b64encode(PDF).decode()}],
+        ),
         channel="web",
         now=at(2026, 3, 2, 9),
     )
