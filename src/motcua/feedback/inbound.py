@@ -205,3 +205,11 @@ def receive(
                 return dup
             continue  # a concurrent intake took the same number: try the next one
     raise FeedbackError("Không cấp được mã phản ánh, vui lòng thử lại.", "busy")
+
+
+def rating_from_portal(external_id: str, rating: int, now: datetime | None = None) -> Feedback:
+    """The submitter's 1–5 rating of a published answer, as the national portal reports it back."""
+    fb = Feedback.objects.filter(channel=Channel.PORTAL, external_id=external_id).only("rating_token").first()
+    if fb is None:
+        raise FeedbackError("Không tìm thấy phản ánh.", "not_found")
+    return commands.rate(fb.rating_token, rating, now=now)

@@ -45,7 +45,7 @@ def test_not_accepted_rejected_within_two_working_days_across_tet(world: dict[st
 
 def test_official_conduct_forwarded_and_clock_runs_from_forwarding(world: dict[str, Any]) -> None:
     # Received Wed 11/02 10:00; forward within 5 wd: 12, 13, 23, 24, 25/02 → due 25/02 17:00.
-    fb = inbound.receive(payload(), channel="portal", now=at(2026, 2, 11, 10))
+    fb = inbound.receive(payload(external_id="DVCQG-1"), channel="portal", now=at(2026, 2, 11, 10))
     fb = run("classify", world["clerk_a"], fb, at(2026, 2, 25, 16), case="official_conduct", target_unit="H32.28")
     assert fb.status == "forwarded" and fb.unit.code == "H32.28"
     assert steps(fb) == {"forward": ("2026-02-25", True)}
@@ -73,6 +73,8 @@ def test_official_conduct_forwarded_and_clock_runs_from_forwarding(world: dict[s
     msg = OutboxMessage.objects.get(key=f"feedback:{fb.code}:published:portal")
     assert msg.channel == "dvcqg" and msg.template == "pakn_answer_published"
     assert "Đã chấn chỉnh cán bộ." in msg.context["document"]
+    # The portal reports the citizen's rating back.
+    assert inbound.rating_from_portal(fb.external_id, 5, now=at(2026, 3, 23, 9)).rating == 5
 
 
 def test_within_authority_answered_on_time_but_published_late_is_late(world: dict[str, Any]) -> None:
