@@ -319,7 +319,17 @@ def _to_portal(fb: Feedback, kind: str, extra: dict[str, Any]) -> None:
 
     if fb.channel != "portal":
         return
-    document = {"kind": kind, "code": fb.code, "external_id": fb.external_id, "unit": fb.unit.code, **extra}
+    # `type`/`message_id`/`seq` as the adapter's protocol has them; seq = the feedback's event number.
+    document = {
+        "type": f"feedback.{kind}",
+        "message_id": f"feedback:{fb.code}:{kind}",
+        "seq": fb.event_count,
+        "kind": kind,
+        "code": fb.code,
+        "external_id": fb.external_id,
+        "unit": fb.unit.code,
+        **extra,
+    }
     enqueue(
         key=f"feedback:{fb.code}:{kind}:portal",
         channel=PORTAL_CHANNEL,

@@ -186,3 +186,16 @@ def test_chain_detects_an_edited_event(world: dict[str, Any]) -> None:
     assert not report.ok and report.problems[0].startswith(f"feedback {fb.code} event 2")
     FeedbackEvent.objects.filter(feedback=fb, seq=2).delete()
     assert "event" in verify().problems[0]
+
+
+def test_portal_message_handlers(world: dict[str, Any]) -> None:
+    from motcua.feedback.portal import handle_rated, handle_submitted
+
+    message = {"type": "feedback.submitted", "message_id": "M-1", **payload()}
+    status, answer = handle_submitted(message)
+    assert status == 201 and answer["external_id"] == "M-1"
+    assert handle_submitted(message)[0] == 200  # a repeat changes nothing
+    assert handle_submitted({"type": "feedback.submitted", "message_id": "M-2", "unit": "H32.27"})[0] == 400
+    assert handle_rated({"external_id": "M-1", "rating": 5})[0] == 409  # not published yet
+    assert handle_rated({"external_id": "nope", "rating": 5})[0] == 404
+    assert handle_rated({"external_id": "M-1", "rating": "x"})[0] == 400
