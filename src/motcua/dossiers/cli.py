@@ -31,7 +31,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     report = verify(args.dossier, stop_at_first=not args.all)
     if args.json:
         print_json(report.as_json())
-    if not args.dossier and not feedback_chains_ok(args.all):  # feedback (PAKN) chains too
+    if report.ok and not args.dossier and not feedback_chains_ok(args.all):  # feedback (PAKN) chains too
         return 1
     if report.ok:
         if not args.json:

@@ -59,12 +59,12 @@ def verify(code: str | None = None, stop_at_first: bool = True) -> FeedbackAudit
 
 
 def feedback_chains_ok(report_all: bool = False) -> bool:
-    """`motcua audit verify`'s feedback part: prints to stderr only (stdout may carry the JSON)."""
+    """`motcua audit verify`'s feedback part, run when the dossier chains are intact: silent when the
+    feedback chains are too; otherwise one line per broken feedback on stderr (stdout may carry JSON)."""
     import sys
 
     report = verify(stop_at_first=not report_all)
     if report.ok:
-        print(f"ok: {report.feedback} feedback, {report.events} feedback events verified", file=sys.stderr)
         return True
     for problem in report.problems:
         print(f"motcua: audit failed: {problem}", file=sys.stderr)

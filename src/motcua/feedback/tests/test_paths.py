@@ -199,3 +199,16 @@ def test_portal_message_handlers(world: dict[str, Any]) -> None:
     assert handle_rated({"external_id": "M-1", "rating": 5})[0] == 409  # not published yet
     assert handle_rated({"external_id": "nope", "rating": 5})[0] == 404
     assert handle_rated({"external_id": "M-1", "rating": "x"})[0] == 400
+
+
+def test_audit_verify_command_covers_feedback(world: dict[str, Any], capsys: Any) -> None:
+    from motcua.cli import main
+    from motcua.feedback.models import FeedbackEvent
+
+    fb = inbound.receive(payload(), channel="web", now=at(2026, 3, 2, 9))
+    assert main(["audit", "verify"]) == 0
+    FeedbackEvent.objects.filter(feedback=fb).update(type="rejected")
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"motcua: audit failed: feedback {fb.code} event 1: hash mismatch (edited or reordered)"]
