@@ -26,6 +26,8 @@ COMMAND_MODULES = [
     "motcua.restructure.cli",
     "motcua.signing.cli",
     "motcua.payments.cli",
+    "motcua.feedback.cli",
+    "motcua.surveys.cli",
 ]
 
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "motcua.nationalportal",
     "motcua.ratings",
     "motcua.portalsim",
+    "motcua.feedback",
+    "motcua.surveys",
 ]
 
 MIDDLEWARE = [

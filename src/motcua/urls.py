@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("motcua.dossiers.api.urls")),
     path("", include("motcua.analytics.api.urls")),
     path("", include("motcua.portal.api.urls")),
+    path("", include("motcua.feedback.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,10 @@ urlpatterns = [
     ),
     path("portal/", include("motcua.portal.urls")),
     path("tra-cuu/", portal_views.lookup_page, name="lookup"),  # contracts §8.1: the receipt's QR link
+    path("phan-anh/", include("motcua.feedback.public_urls")),  # feedback (PAKN): public form and answers
+    path("backoffice/phan-anh/", include("motcua.feedback.urls")),
+    path("khao-sat/", include("motcua.surveys.public_urls")),  # SIPAS: portal page, kiosk, paper form
+    path("backoffice/khao-sat/", include("motcua.surveys.urls")),
     path("backoffice/", include("motcua.backoffice.urls")),
     path("analytics/", include("motcua.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -19,10 +19,17 @@ DRILLS: dict[str, tuple[str, ...]] = {
     "4.2": ("not_digitized",),
     "4.3": ("not_reused",),
     "5.3": ("late", "overdue", "negative"),
+    "5.1": ("late",),  # feedback (PAKN): `feedback.metrics.drill`
+    "5.2": ("dissatisfied",),
 }
 
 
 def drill(criterion: str, start: date, end: date, scope: Scope, limit: int = 1000) -> dict[str, Any]:
+    if criterion in ("5.1", "5.2"):
+        from motcua.analytics.index766 import feedback_unit_ids
+        from motcua.feedback.metrics import drill as feedback_drill
+
+        return feedback_drill(criterion, start, end, feedback_unit_ids(scope), limit)
     doc: dict[str, Any] = {"criterion": criterion, "from": start.isoformat(), "to": end.isoformat(), "parts": []}
     if criterion == "3.2":
         from motcua.catalog.models import Procedure

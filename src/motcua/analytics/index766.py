@@ -49,8 +49,8 @@ DEFAULT_SCORING: dict[str, dict[str, Any]] = {
 NOTES = {
     "1.1": "procedure versions with a decision date in the period and an effective date",
     "1.2": "no publicity dates in the catalogue: zero denominator",
-    "5.1": "no feedback (PAKN) data yet: zero denominator",
-    "5.2": "no feedback (PAKN) data yet: zero denominator",
+    "5.1": "feedback (PAKN, contracts §9.3): on time / reached a final step; none in the period",
+    "5.2": "feedback (PAKN, contracts §9.3): ratings 4–5 / rated; none rated in the period",
 }
 
 
@@ -205,6 +205,25 @@ def rollup_cells_and_flags(
     return cells, flags
 
 
+def feedback_unit_ids(scope: Scope) -> set[int] | None:
+    """The units whose feedback counts (contracts §9.3: by the feedback's unit); the level filter applies."""
+    if not scope.level:
+        return scope.unit_ids
+    from motcua.organizations.models import Unit
+
+    qs = Unit.objects.filter(level=scope.level)
+    if scope.unit_ids is not None:
+        qs = qs.filter(id__in=scope.unit_ids)
+    return set(qs.values_list("id", flat=True))
+
+
+def feedback_group5(start: date, end: date, scope: Scope) -> dict[str, tuple[int, int]]:
+    """5.1 and 5.2 from the feedback (PAKN) data (`feedback.metrics.group5`)."""
+    from motcua.feedback.metrics import group5
+
+    return group5(start, end, feedback_unit_ids(scope))
+
+
 def index_766(
     start: date,
     end: date,
@@ -246,8 +265,7 @@ def index_766(
         "4.1": (flags["e_result"], new),
         "4.2": (flags["digitized"], new),
         "4.3": (flags["reused"], new),
-        "5.1": (0, 0),
-        "5.2": (0, 0),
+        **feedback_group5(start, end, scope),
     }
     groups = []
     grand = 0.0
@@ -275,7 +293,7 @@ def index_766(
                 item = {"id": cid, "name": spec["name"], "numerator": num, "denominator": den, "share": share}
             item["max"] = float(spec["max"])
             item["points"] = pts
-            if cid in NOTES and not (cid == "1.1" and item["denominator"]):
+            if cid in NOTES and not (cid in ("1.1", "5.1", "5.2") and item["denominator"]):
                 item["note"] = NOTES[cid]
             criteria.append(item)
         gpoints = round(sum(c["points"] for c in criteria), 2)

@@ -103,3 +103,33 @@ def unit_satisfaction(start: date, end: date, scope: Scope) -> dict[str, float |
         )
     )
     return {r["unit__code"]: round(1 - rate(r["negative"], r["rated"]), 4) for r in rows if r["rated"]}
+
+
+# --- SIPAS satisfaction (surveys app, branch voice): the survey result per unit, kept apart from
+# the per-dossier ratings (regulation.md §9: a survey is not a per-dossier evaluation). -----------
+def sipas_satisfaction(start: date, end: date, unit_codes: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    """{unit code: {"index", "n", "moe", "campaigns"}} from the SIPAS campaigns whose period overlaps
+    [start, end]: the overall index of each campaign for the unit (surveys.indices, its documented
+    formula), averaged over the campaigns weighted by their respondents. Units without answers are absent."""
+    from motcua.surveys.indices import campaign_indices
+    from motcua.surveys.models import Campaign
+
+    pooled: dict[str, dict[str, Any]] = {}
+    for campaign in Campaign.objects.filter(start__lte=end, end__gte=start).select_related("questionnaire"):
+        for u in campaign_indices(campaign)["units"]:
+            if u["overall"]["index"] is None or (unit_codes is not None and u["unit"] not in unit_codes):
+                continue
+            acc = pooled.setdefault(u["unit"], {"sum": 0.0, "n": 0, "moe": u["overall"]["moe"], "campaigns": []})
+            acc["sum"] += u["overall"]["index"] * u["overall"]["n"]
+            acc["n"] += u["overall"]["n"]
+            acc["campaigns"].append(campaign.code)
+    return {
+        code: {
+            "index": round(a["sum"] / a["n"], 4),
+            "n": a["n"],
+            "moe": a["moe"] if len(a["campaigns"]) == 1 else None,
+            "campaigns": a["campaigns"],
+        }
+        for code, a in pooled.items()
+        if a["n"]
+    }

@@ -22,6 +22,8 @@ DEMO_LOADERS = [
     "motcua.signing.demo",  # after dossiers: signs the finished demo dossiers' results
     "motcua.payments.demo",
     "motcua.portalsim.demo",  # the DVCQG/VNeID simulator's citizens and one online filing
+    "motcua.feedback.demo",
+    "motcua.surveys.demo",
     "motcua.trust.demo",  # last: checkpoints the loaded demo
 ]
 

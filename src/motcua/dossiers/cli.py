@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from motcua.cli import print_json, setup_django
+from motcua.feedback.audit import feedback_chains_ok
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -52,6 +53,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             report.problems = report.problems[:1]
     if args.json:
         print_json({**report.as_json(), "checkpoint": None if used is None else used["n"]})
+    if report.ok and not args.dossier and not feedback_chains_ok(args.all):  # feedback (PAKN) chains too
+        return 1
     if report.ok:
         if not args.json:
             against = f", checkpoint {used['n']} holds" if used else ""

@@ -193,6 +193,9 @@ def run(once: bool = False) -> int:
             from motcua.payments import jobs as payment_jobs  # pending-payment queries, refunds, delayed IPNs
 
             _guarded("payments", payment_jobs.tick, timezone.now(), reraise=once)
+            from motcua.feedback.jobs import tick as feedback_tick  # feedback (PAKN) deadlines
+
+            _guarded("feedback duties", feedback_tick, timezone.now(), reraise=once)
         _guarded("queued tasks", run_tasks, reraise=once)
         if once or time.monotonic() - last_partitions >= 3600:  # next years' partitions (core/partitions.py)
             last_partitions = time.monotonic()

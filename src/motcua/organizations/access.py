@@ -34,6 +34,11 @@ class Action:
     MANAGE_CATALOG = "manage_catalog"  # danh mục TTHC, quy trình (toàn tỉnh)
     MANAGE_CALENDAR = "manage_calendar"  # lịch làm việc, ngày nghỉ (toàn tỉnh)
     MANAGE_SYNC = "manage_sync"  # đồng bộ Cổng DVC quốc gia: gửi lại (toàn tỉnh; nationalportal)
+    # Feedback (PAKN) and SIPAS surveys (branch voice; granted in FEEDBACK_ROLE_ACTIONS below)
+    RECEIVE_FEEDBACK = "receive_feedback"  # nhập phản ánh nhận tại quầy, thư, đường dây nóng
+    HANDLE_FEEDBACK = "handle_feedback"  # phân loại, chuyển, yêu cầu bổ sung, soạn trả lời PAKN
+    APPROVE_FEEDBACK = "approve_feedback"  # duyệt, công khai trả lời PAKN
+    MANAGE_SURVEYS = "manage_surveys"  # đợt khảo sát SIPAS, nhập phiếu giấy
 
     ALL = (
         READ,
@@ -47,6 +52,10 @@ class Action:
         MANAGE_CATALOG,
         MANAGE_CALENDAR,
         MANAGE_SYNC,
+        RECEIVE_FEEDBACK,
+        HANDLE_FEEDBACK,
+        APPROVE_FEEDBACK,
+        MANAGE_SURVEYS,
     )
 
 
@@ -67,6 +76,18 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     ),
     Role.INSPECTOR: frozenset({Action.READ}),
 }
+
+# Feedback (PAKN) and SIPAS surveys: the one-stop desk takes feedback in, specialists handle it,
+# leaders approve and publish the answers; unit and province administrators run survey campaigns.
+FEEDBACK_ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.CLERK: frozenset({Action.RECEIVE_FEEDBACK, Action.HANDLE_FEEDBACK}),
+    Role.SPECIALIST: frozenset({Action.RECEIVE_FEEDBACK, Action.HANDLE_FEEDBACK}),
+    Role.LEADER: frozenset({Action.APPROVE_FEEDBACK, Action.MANAGE_SURVEYS}),
+    Role.UNIT_ADMIN: frozenset({Action.MANAGE_SURVEYS}),
+    Role.PROVINCE_ADMIN: frozenset({Action.MANAGE_SURVEYS}),
+}
+for _role, _extra in FEEDBACK_ROLE_ACTIONS.items():
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _extra
 
 # Actions that concern the whole province rather than one unit (asked with unit=None).
 PROVINCE_ACTIONS = frozenset({Action.MANAGE_CATALOG, Action.MANAGE_CALENDAR, Action.MANAGE_SYNC})
