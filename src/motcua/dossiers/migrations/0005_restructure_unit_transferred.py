@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0004_imported_may_lack_returned_at'),
+        ('dossiers', '0005_scale_partitions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dossiers", "0004_imported_may_lack_returned_at")]
+    dependencies = [("dossiers", "0005_restructure_unit_transferred")]
 
     operations = [
         migrations.AddField(
