@@ -107,18 +107,6 @@ class Clients:
             time.sleep(0.02)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        assert process.poll() is None, "the server exited before answering"
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:  # refused, or slow to answer on a busy machine
-            assert time.monotonic() < deadline, f"{url} did not answer within {timeout} s"
-            time.sleep(0.2)
-
-
 def _serve(port: int, started: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
     server = live.motcua(
         "serve",
@@ -130,7 +118,7 @@ def _serve(port: int, started: list[subprocess.Popen[bytes]]) -> subprocess.Pope
         stderr=subprocess.DEVNULL,
     )
     started.append(server)
-    _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+    live.wait_until_up(f"http://127.0.0.1:{port}/healthz", server, timeout=90)
     return server
 
 
