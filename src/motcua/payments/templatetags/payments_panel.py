@@ -19,7 +19,12 @@ def payments_panel(context: Any, d: Any) -> dict[str, Any]:
     awaiting = d.status == "awaiting_fee"
     fee = catalogue_fee(d.procedure, d.channel)
     user = context.get("user")
-    may_request = fee > 0 and user is not None and commands.allowed("request_fee", user, d)
+    may_request = (
+        fee > 0
+        and d.status in ("received", "processing")  # the fee request's sources: ask the table only then
+        and user is not None
+        and commands.allowed("request_fee", user, d)
+    )
     return {
         "may_request": may_request,
         "d": d,

@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from motcua.backoffice.tests.conftest import browser, context  # noqa: F401 (shared Chromium fixtures)
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import Applicant

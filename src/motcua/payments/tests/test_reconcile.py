@@ -180,3 +180,11 @@ def test_national_portal_payment_is_recorded_once(shop: Any) -> None:
         record.external_payment(d2, 50000, "")
     d2.refresh_from_db()
     assert d2.status == "awaiting_fee"
+
+
+def test_tick_cli_and_missing_arguments(db: Any, capsys: Any) -> None:
+    code, doc, _ = run(capsys, "payments", "tick", "--json")
+    assert code == 0 and doc == {"delayed_ipn": 0, "queried": 0, "refunded": 0}
+    for args in (["payments", "request", "--json"], ["payments", "reconcile", "--json"], ["payments"]):
+        code, doc, err = run(capsys, *args)
+        assert code == 2 and doc is None and err.count("\n") == 1
