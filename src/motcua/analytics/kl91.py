@@ -24,17 +24,22 @@ def kl91(
     limit: int = 100,
     source: str = "rollup",
 ) -> dict[str, Any]:
-    """Units: late share = §5 late_rate; satisfaction from citizens' ratings (`unit_satisfaction`; None when
-    nobody rated). Officials: among to-handle dossiers they handled (Dossier.handled_by), late = resolved
+    """Units: late share = §5 late_rate; satisfaction = the SIPAS index (`sipas_satisfaction`) when a survey
+    covers the unit, else citizens' per-dossier ratings (`unit_satisfaction`; None when neither exists). Officials: among to-handle dossiers they handled (Dossier.handled_by), late = resolved
     late + overdue."""
     report = resolution_report(start, end, "unit", scope, source)
     satisfied = unit_satisfaction(start, end, scope)
+    surveyed = sipas_satisfaction(start, end)
     from motcua.organizations.models import Unit
 
     ids = dict(Unit.objects.values_list("code", "id"))
     units = []
     for row in report["rows"]:
-        satisfaction = satisfied.get(row["key"])
+        # The SIPAS survey, when one covers the unit in the period, is the unit's satisfaction index;
+        # otherwise the citizens' per-dossier ratings stand for it (both shown).
+        sipas = surveyed.get(row["key"])
+        rated = satisfied.get(row["key"])
+        satisfaction = sipas["index"] if sipas else rated
         reasons = kl91_unit_flags(row["late_rate"], satisfaction, late_threshold, satisfaction_threshold)
         item: dict[str, Any] = {
             "unit": row["key"],
@@ -43,6 +48,9 @@ def kl91(
             "late": row["resolved"]["late"] + row["in_progress"]["overdue"],
             "late_rate": row["late_rate"],
             "satisfaction": satisfaction,
+            "satisfaction_source": "sipas" if sipas else ("ratings" if rated is not None else None),
+            "satisfaction_ratings": rated,
+            "satisfaction_sipas": sipas,
             "can_rank_good": not reasons,
             "reasons": reasons,
         }
@@ -82,7 +90,8 @@ def kl91(
         },
         "units": units,
         "officials": officials,
-        "note": "satisfaction = share of rated dossiers received in the period whose citizen rating is not negative "
+        "note": "satisfaction = the unit's SIPAS survey index when a campaign overlapping the period has answers "
+        "for it; otherwise the share of rated dossiers received in the period whose citizen rating is not negative "
         "(overall 3–5 of 5; portal, counter tablet or imported history)",
     }
 

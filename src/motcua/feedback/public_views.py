@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from motcua.core.ratelimit import rate_limited
 from motcua.feedback import commands, inbound
 from motcua.feedback.commands import FeedbackError
 from motcua.feedback.models import Channel, Feedback, Status, Topic
@@ -23,6 +24,7 @@ def _units() -> list[tuple[str, str]]:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("public-feedback")
 def send(request: HttpRequest) -> HttpResponse:
     values: dict[str, Any] = {k: request.POST.get(k, "") for k in FIELDS} if request.method == "POST" else {}
     errors: dict[str, str] = {}
@@ -52,6 +54,7 @@ def send(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("public-feedback")
 def follow(request: HttpRequest, token: str) -> HttpResponse:
     """The submitter's own page (its secret link): status, the published answer, the rating."""
     fb = Feedback.objects.select_related("unit").filter(rating_token=token).first()

@@ -24,6 +24,7 @@ from motcua.dossiers.visibility import dossier_or_404, visible_dossiers
 from motcua.organizations import access
 from motcua.payments import receipts, reconcile, record, vietqr, vnpay
 from motcua.payments.fees import catalogue_fee
+from motcua.signing.hooks import sign_notice
 from motcua.payments.gateway import GatewayError, gateway
 from motcua.payments.models import SETTLED, Payment, PayStatus, Receipt, StatementLine
 from motcua.payments.words import amount_in_words
@@ -118,7 +119,8 @@ def receipt_pdf(request: HttpRequest, txn_ref: str) -> HttpResponse:
     receipt = Receipt.objects.filter(payment=payment).select_related("payment").first()
     if receipt is None:
         raise Http404
-    response = HttpResponse(receipts.receipt_pdf(receipt), content_type="application/pdf")
+    data = sign_notice(payment.dossier, "e_receipt", receipts.receipt_pdf(receipt), unit=receipt.unit)
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="bien-lai-{receipt.unit.code}-{receipt.year}-{receipt.number:07d}.pdf"'
     )
@@ -149,7 +151,8 @@ def notice_pdf(request: HttpRequest, txn_ref: str) -> HttpResponse:
             "issued": timezone.localtime(),
         },
     )
-    response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
+    data = sign_notice(d, "fee_notice", bytes(HTML(string=html).write_pdf()))
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="thong-bao-nop-phi-{payment.txn_ref}.pdf"'
     return response
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from motcua.core.ratelimit import rate_limited
 from motcua.dossiers.models import Dossier
 from motcua.portal import lookup
 from motcua.ratings import rules, service
@@ -30,6 +31,7 @@ def _kiosk(request: HttpRequest, template: str, context: dict[str, Any], status:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("public-rating")
 def start(request: HttpRequest) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
     context: dict[str, Any] = {"code": request.GET.get("ma", "")[: lookup.MAX_CODE]}
@@ -52,6 +54,7 @@ def _dossier(request: HttpRequest) -> Dossier | None:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("public-rating")
 def form(request: HttpRequest) -> HttpResponse:
     d = _dossier(request)
     if d is None:

@@ -19,6 +19,9 @@ NOTICE_REASONS = {
     "refusal": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
     "apology": "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
     "stop": "Thông báo dừng giải quyết hồ sơ",
+    # Issued by the payments app: the e-receipt (by the collecting unit) and the fee notice.
+    "e_receipt": "Biên lai thu phí, lệ phí điện tử",
+    "fee_notice": "Thông báo nộp phí, lệ phí",
 }
 
 
@@ -49,12 +52,13 @@ def sign_result(dossier: Any, data: bytes, signer: Any = None) -> bytes:
         return data
 
 
-def sign_notice(dossier: Any, kind: str, data: bytes) -> bytes:
+def sign_notice(dossier: Any, kind: str, data: bytes, unit: Any = None) -> bytes:
     """A notice signed with the issuing unit's certificate; unsigned (and logged) if signing is unavailable,
-    so the counter can always print."""
+    so the counter can always print. `unit`: the issuer when it is not the receiving unit (a receipt's
+    collecting unit)."""
     if kind not in NOTICE_REASONS:
         return data
-    unit = dossier.receiving_unit or dossier.unit
+    unit = unit or dossier.receiving_unit or dossier.unit
     try:
         return sign_pdf(data, unit, reason=NOTICE_REASONS[kind], kind=kind, dossier=dossier, stamp=False)
     except (SigningUnavailable, ValueError) as exc:

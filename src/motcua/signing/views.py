@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from motcua.core.ratelimit import rate_limited
 from motcua.signing.models import SignedDocument
 from motcua.signing.verify import verify_pdf
 
@@ -43,6 +44,7 @@ def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> H
 # No CSRF token: the page changes nothing and uses no session, so scripts and other systems may post too.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@rate_limited("public-verify")
 def verify_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     status = 200
@@ -60,6 +62,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@rate_limited("public-verify")
 def verify_token(request: HttpRequest, token: str) -> HttpResponse:
     issued = get_object_or_404(SignedDocument.objects.select_related("unit"), token=token)
     context: dict[str, Any] = {"issued": issued, "issued_label": KIND_LABELS.get(issued.kind, issued.kind)}

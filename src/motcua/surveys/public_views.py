@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from motcua.core.ratelimit import rate_limited
 from motcua.surveys import service
 from motcua.surveys.models import ResponseChannel
 from motcua.surveys.questionnaire import AGREE, SCALE
@@ -41,6 +42,7 @@ def _elements(definition: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("public-survey")
 def answer(request: HttpRequest, code: str, kiosk: bool = False) -> HttpResponse:
     campaign = _campaign(code)
     definition = campaign.questionnaire.definition

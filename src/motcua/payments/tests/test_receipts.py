@@ -3,12 +3,14 @@ the fee notice with its VietQR; who may open them."""
 
 from __future__ import annotations
 
+import io
 import threading
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from motcua.backoffice.tests.test_forms_pdf import qr_raw, text_of
 from motcua.payments import receipts, record, vietqr
@@ -68,7 +70,12 @@ def test_receipt_and_notice_pages(shop: Any, client: Client) -> None:
     assert qr_raw(notice.content) == vietqr.payload(50000, p.txn_ref)
     assert client.get(f"/payments/receipt/{p.txn_ref}.pdf").status_code == 404  # not paid yet
     call_ipn(Client(), ipn_params(p))
-    assert client.get(f"/payments/receipt/{p.txn_ref}.pdf").status_code == 200
+    served = client.get(f"/payments/receipt/{p.txn_ref}.pdf")
+    assert served.status_code == 200
+    # The e-receipt and the fee notice are issued signed by the unit (PAdES, the signing app).
+    for pdf in (served.content, notice.content):
+        (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+        assert signature.field_name.startswith("motcua-")
     from motcua.dossiers.tests import factories as f
 
     stranger = f.official("stranger", f.unit("H32.27.09"), "clerk")

@@ -90,6 +90,26 @@ def test_ratings_feed_766_criterion_5_3_and_kl91(world: dict[str, Any], clock: A
     unit = next(u for u in doc["units"] if u["unit"] == "H32.27.01")
     # Two rated dossiers, one negative: satisfaction 1/2 = 50% ≤ 80%: cannot be ranked "Tốt".
     assert unit["satisfaction"] == 0.5 and unit["reasons"] == ["satisfaction"]
+    assert unit["satisfaction_source"] == "ratings"
+    # A SIPAS survey covering the unit is its satisfaction index (the ratings stay beside it): 9 of 10
+    # respondents satisfied with the one question answered = 0.90 > 80%: no longer held back.
+    from motcua.surveys import service as surveys
+    from motcua.surveys.models import Campaign
+
+    campaign = Campaign.objects.create(
+        code="sipas-kl91",
+        name="SIPAS",
+        start=today,
+        end=today,
+        sample_size=10,
+        questionnaire=surveys.default_questionnaire(),
+    )
+    campaign.units.set([dossiers[0].unit])
+    for i in range(10):
+        surveys.submit(campaign, "H32.27.01", {"E1.S1": 5 if i < 9 else 1}, "portal", dossier_code=f"S-{i}")
+    unit = next(u for u in kl91(today, today, Scope())["units"] if u["unit"] == "H32.27.01")
+    assert (unit["satisfaction"], unit["satisfaction_source"], unit["satisfaction_ratings"]) == (0.9, "sipas", 0.5)
+    assert unit["reasons"] == []
 
 
 def test_kiosk_rates_by_code_and_phone(world: dict[str, Any], clock: Any) -> None:
