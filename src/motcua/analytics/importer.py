@@ -669,7 +669,7 @@ class Writer:
             canonical = r.canonical or _dumps(r.source).encode()
             h = sha256(
                 genesis
-                + b'{"actor":null,"at":"%b","dossier":%b,"payload":%b,"seq":1,"type":"imported"}'
+                + b'{"actor":null,"at":"%b","by":"import","dossier":%b,"payload":%b,"seq":1,"type":"imported"}'
                 % (at_utc, quote(values["code"]).encode(), canonical)
             ).hexdigest()
             values["last_event_hash"], values["event_count"] = h, 1

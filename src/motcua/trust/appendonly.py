@@ -41,11 +41,14 @@ def _lift_here() -> Iterator[None]:
             with connection.cursor() as cur:
                 cur.execute("SELECT set_config('motcua.append_only', 'lifted', true)")
         yield
-    finally:
-        _state.depth -= 1
-        if connection.vendor == "postgresql" and connection.in_atomic_block and _state.depth == 0:
-            with connection.cursor() as cur:
-                cur.execute("SELECT set_config('motcua.append_only', '', true)")
+    except BaseException:
+        _state.depth -= 1  # the transaction rolls back, and the setting with it
+        raise
+    _state.depth -= 1
+    if connection.vendor == "postgresql" and connection.in_atomic_block and _state.depth == 0:
+        # Transaction-local already; put it back at once for the rest of an enclosing transaction.
+        with connection.cursor() as cur:
+            cur.execute("SELECT set_config('motcua.append_only', '', true)")
 
 
 @contextmanager

@@ -143,5 +143,7 @@ def test_copy_path_on_postgres(world: dict[str, Any], tmp_path: Path, capsys: py
     assert Dossier.objects.count() == 50
     ev = DossierEvent.objects.get(dossier__code="PG-7")
     assert ev.payload["applicant"] == "Nguyễn Văn \\ A\t"
-    data = canonical_bytes(dossier_code="PG-7", seq=1, type="imported", actor_id=None, at=ev.at, payload=ev.payload)
+    data = canonical_bytes(
+        dossier_code="PG-7", seq=1, type="imported", actor_id=None, at=ev.at, payload=ev.payload, actor_label="import"
+    )
     assert ev.hash == event_hash(GENESIS, data)

@@ -20,6 +20,7 @@ from motcua.dossiers import services as s
 from motcua.dossiers.tests import factories as f
 from motcua.dossiers.tests.factories import PDF, PNG, at
 from motcua.organizations.models import Role
+from motcua.trust import keys
 
 pytestmark = pytest.mark.slow
 
@@ -60,6 +61,8 @@ def fresh_env(tmp_path: Path, database_url: str) -> dict[str, str]:
         MOTCUA_DATA_DIR=str(tmp_path / "fresh"),
         MOTCUA_DATABASE_URL=database_url,
         MOTCUA_MEDIA_DIR=str(tmp_path / "fresh-media"),
+        # The trust key travels apart from backups (docs/ARCHITECTURE.md, "Trust"): the new host gets it.
+        MOTCUA_TRUST_KEY_FILE=str(keys.key_path()),
     )
     return env
 

@@ -127,6 +127,7 @@ json_values = st.recursive(
 )
 
 
+@settings(deadline=None)  # pure and fast; a loaded machine must not turn it into a time-out
 @given(
     code=st.text(min_size=1, max_size=30),
     seq=st.integers(1, 10**6),
@@ -134,13 +135,16 @@ json_values = st.recursive(
     actor=st.none() | st.integers(1, 10**9),
     at=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)),
     payload=st.dictionaries(st.text(max_size=10), json_values, max_size=6),
+    label=st.text(max_size=20),
 )
 def test_fast_canonical_equals_canonical_bytes(
-    code: str, seq: int, type_: str, actor: int | None, at: datetime, payload: dict[str, object]
+    code: str, seq: int, type_: str, actor: int | None, at: datetime, payload: dict[str, object], label: str
 ) -> None:
-    expected = canonical_bytes(dossier_code=code, seq=seq, type=type_, actor_id=actor, at=at, payload=payload)
+    expected = canonical_bytes(
+        dossier_code=code, seq=seq, type=type_, actor_id=actor, at=at, payload=payload, actor_label=label
+    )
     at_utc = at.astimezone(UTC).isoformat(timespec="microseconds")
-    assert fast_canonical(code, seq, type_, actor, at_utc, payload) == expected
+    assert fast_canonical(code, seq, type_, actor, at_utc, payload, label) == expected
 
 
 # ---- clock -------------------------------------------------------------------------------------

@@ -61,6 +61,11 @@ def build(world: Any) -> list[Dossier]:
     return out
 
 
+def db_time(value: Any) -> Any:
+    """A time as the database driver stores it through Django (a careful forger writes the same format)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 def ev(d: Dossier, seq: int) -> DossierEvent:
     return DossierEvent.objects.get(dossier=d, seq=seq)
 
@@ -87,7 +92,7 @@ def rechain(d: Dossier, edits: dict[int, dict[str, Any]], *, fix_row: bool = Tru
         prev = e.hash
         sql(
             f"UPDATE {EVENTS} SET at = %s, payload = %s, prev_hash = %s, hash = %s WHERE id = %s",
-            [e.at, json.dumps(e.payload), e.prev_hash, e.hash, e.pk],
+            [db_time(e.at), json.dumps(e.payload), e.prev_hash, e.hash, e.pk],
         )
     if fix_row:
         sql(f"UPDATE {DOSSIERS} SET last_event_hash = %s WHERE id = %s", [prev, d.pk])
@@ -104,7 +109,7 @@ def append_forged(d: Dossier, *, fix_row: bool) -> None:
     sql(
         f"INSERT INTO {EVENTS} (dossier_id, seq, type, actor_label, at, payload, prev_hash, hash) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-        [d.pk, last.seq + 1, "finished", "", when, json.dumps(payload), last.hash, digest],
+        [d.pk, last.seq + 1, "finished", "", db_time(when), json.dumps(payload), last.hash, digest],
     )
     if fix_row:
         sql(
@@ -188,7 +193,7 @@ def other_key(d: Dossier) -> None:
 
 TAMPERS: dict[str, Callable[[Dossier], None]] = {
     "event time": lambda d: sql(
-        f"UPDATE {EVENTS} SET at = %s WHERE dossier_id = %s AND seq = 2", [at(2026, 3, 2, 8), d.pk]
+        f"UPDATE {EVENTS} SET at = %s WHERE dossier_id = %s AND seq = 2", [db_time(at(2026, 3, 2, 8)), d.pk]
     ),
     "event payload": lambda d: sql(
         f"UPDATE {EVENTS} SET payload = %s WHERE dossier_id = %s AND seq = 4",
@@ -220,7 +225,7 @@ TAMPERS: dict[str, Callable[[Dossier], None]] = {
     "applicant id": lambda d: sql(f"UPDATE {DOSSIERS} SET applicant_id_number = '056090009999' WHERE id = %s", [d.pk]),
     "step run": lambda d: sql(
         f"UPDATE {StepRun._meta.db_table} SET finished_at = %s WHERE dossier_id = %s",
-        [at(2026, 3, 2, 10, 45), d.pk],
+        [db_time(at(2026, 3, 2, 10, 45)), d.pk],
     ),
     "replace uploaded file": replace_file,
     "document hash": lambda d: sql(
@@ -228,6 +233,34 @@ TAMPERS: dict[str, Callable[[Dossier], None]] = {
     ),
     "edit checkpoint log": edit_log,
     "checkpoint signed with another key": other_key,
+}
+
+
+# Which check catches each tamper (docs/ARCHITECTURE.md, "Trust: what verification promises").
+CAUGHT_BY = {
+    "event time": "event altered",
+    "event payload": "event altered",
+    "event type": "event altered",
+    "event actor": "event altered",
+    "event actor name": "event altered",
+    "delete middle event": "missing event",
+    "delete middle event, row fixed": "missing event",
+    "delete last event": "missing event",
+    "delete last event, row fixed": "seal",
+    "reorder events": "broken link",
+    "edit prev_hash": "broken link",
+    "append forged event": "unexpected event",
+    "append forged event, row fixed": "seal",
+    "rewrite whole chain": "seal",
+    "back-date an event": "seal",
+    "delete dossier and events": "deleted since checkpoint",
+    "applicant name": "applicant differs",
+    "applicant id": "applicant differs",
+    "step run": "step run differs",
+    "replace uploaded file": "stored file",
+    "document hash": "differs from its event",
+    "edit checkpoint log": "edited",
+    "checkpoint signed with another key": "another key",
 }
 
 
@@ -254,12 +287,12 @@ def test_tamper_is_detected_and_named(world: Any, capsys: Any, name: str) -> Non
     code, report = verify_all(capsys)
     assert code == 1, f"{name}: not detected"
     named = {p["dossier"] for p in report["problems"]}
-    if "checkpoint" in name:
-        assert "(checkpoint log)" in named, report["problems"]
-    else:
-        assert target.code in named, (name, report["problems"])
+    where = "(checkpoint log)" if "checkpoint" in name else target.code
+    assert where in named, (name, report["problems"])
+    reasons = [p["reason"] for p in report["problems"] if p["dossier"] == where]
+    assert any(CAUGHT_BY[name] in r for r in reasons), (name, reasons)
     assert {ds[0].code, ds[2].code}.isdisjoint(named), report["problems"]  # nothing else is blamed
 
 
 def test_count_of_tampers() -> None:
-    assert len(TAMPERS) == 23
+    assert len(TAMPERS) == 23 and set(CAUGHT_BY) == set(TAMPERS)
