@@ -68,6 +68,12 @@ def test_an_applied_decision_shows_what_was_done(province: Province, clock: Any,
     # A bad form is refused with the same checks as the command line, in Vietnamese.
     r = client.post(
         reverse("admin:restructure_decision_add"),
-        {"number": "M9", "signed_on": "2026-11-20", "effective_on": "2026-11-25", "kind": "merge", "sources": [p.other.pk]},
+        {
+            "number": "M9",
+            "signed_on": "2026-11-20",
+            "effective_on": "2026-11-25",
+            "kind": "merge",
+            "sources": [p.other.pk],
+        },
     )
     assert r.status_code == 200 and "Quyết định chưa hợp lệ" in r.content.decode()
