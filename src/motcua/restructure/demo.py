@@ -71,7 +71,7 @@ def load(stdout: IO[str]) -> None:
             day += timedelta(days=1)
         received = datetime(day.year, day.month, day.day, 8 + i % 8, 15, tzinfo=LOCAL_TZ)
         doc = {
-            "code": f"DEMO-CH-{i + 1:03d}",
+            "code": f"CH-DEMO-{i + 1:03d}",
             "procedure": proc.code,
             "unit": unit.code,
             "channel": "online" if i % 3 == 0 else "direct",

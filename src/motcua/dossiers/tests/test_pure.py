@@ -48,6 +48,8 @@ def reference(status: str | None, resume: str | None, event: str) -> str | None:
         "linked_spawned": status if open_ else None,
         "document_routed": status if open_ or status == "finished" else None,
         "due_recomputed": status if open_ else None,
+        # restructuring hands every dossier that is not final to the successor unit
+        "unit_transferred": status if status == "submitted" or open_ or status == "finished" else None,
     }
     return rules[event]
 
