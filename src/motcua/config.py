@@ -453,6 +453,10 @@ def simulator_errors() -> list[str]:
         errors.append("MOTCUA_SIGNING_REMOTE_URL is empty (the remote signing simulator)")
     if not env("MOTCUA_SIGNING_TRUST_ROOTS").strip():
         errors.append("MOTCUA_SIGNING_TRUST_ROOTS is empty (the demo test CA)")
+    if env("MOTCUA_NATIONAL_ADAPTER").strip() and not env("MOTCUA_NATIONAL_URL").strip():
+        errors.append("MOTCUA_NATIONAL_URL is empty (the national portal simulator)")
+    if env("MOTCUA_NATIONAL_SECRET") == SETTINGS["MOTCUA_NATIONAL_SECRET"].default:
+        errors.append("MOTCUA_NATIONAL_SECRET is the development secret")
     return errors
 
 

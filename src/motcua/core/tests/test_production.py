@@ -32,6 +32,8 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         MOTCUA_ZALO_PROVIDER="off",
         MOTCUA_POPULATION_URL="https://lgsp.example.vn/csdlqg-dancu/",
         MOTCUA_SIGNING_TRUST_ROOTS="/etc/motcua/root-ca.pem",
+        MOTCUA_NATIONAL_URL="https://dichvucong.gov.vn/lgsp/",
+        MOTCUA_NATIONAL_SECRET=secrets.token_hex(16),
         MOTCUA_VNPAY_PAY_URL="https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
         MOTCUA_VNPAY_API_URL="https://sandbox.vnpayment.vn/merchant_webapi/api/transaction",
         MOTCUA_VNPAY_HASH_SECRET=secrets.token_hex(16),
