@@ -58,3 +58,26 @@ def test_bad_payment_messages_change_nothing(shop: Any, client: Client, change: 
     assert "detail" in response.json()
     d.refresh_from_db()
     assert d.status == "awaiting_fee" and confirmations(d) == 0
+
+
+def test_payment_made_found_by_portal_ref(shop: Any, client: Client) -> None:
+    from motcua.nationalportal.models import NationalDossier
+
+    d = shop.awaiting(channel="online")
+    NationalDossier.objects.create(portal_ref="G22.261125.00AB", dossier=d)
+    msg = {**made(""), "portal_ref": "G22.261125.00AB"}
+    msg.pop("code")
+    response = signed_post(client, "/dvcqg/inbound", msg)
+    assert response.status_code == 200, response.content
+    assert response.json()["code"] == d.code
+    d.refresh_from_db()
+    assert d.status == "received" and confirmations(d) == 1 and d.paid_online
+
+
+def test_payment_made_after_the_fee_was_settled_is_due_for_refund(shop: Any, client: Client) -> None:
+    d = shop.awaiting()
+    assert signed_post(client, "/dvcqg/inbound", made(d.code)).status_code == 200
+    late = signed_post(client, "/dvcqg/inbound", made(d.code, message_id="pay:2", reference="DVCQG-PAY-000999"))
+    assert late.status_code == 200 and late.json()["status"] == "refund_due"
+    d.refresh_from_db()
+    assert confirmations(d) == 1
