@@ -16,7 +16,7 @@ import pytest
 from motcua.backoffice.tests import factories as bf
 from motcua.backoffice.tests.conftest import DESKTOP, PHONE
 from motcua.backoffice.tests.test_browser import login
-from motcua.backoffice.tests.test_feedback_browser import run
+from motcua.backoffice.tests.test_feedback_browser import run, shot
 from motcua.backoffice.tests.test_journeys_browser import check_layout
 from motcua.dossiers.tests import factories as f
 from motcua.notifications import worker
@@ -50,6 +50,7 @@ def test_feedback_sent_on_the_simulator_is_answered_and_rated_there(
         files=[{"name": "giay-hen.pdf", "mimeType": "application/pdf", "buffer": f.PDF + b"hen"}]
     )
     check_layout(citizen)
+    shot(citizen, "sim-feedback-form-phone.png")
     citizen.get_by_role("button", name="Gửi phản ánh").click()
     citizen.get_by_text("Đã tiếp nhận, đang xử lý").wait_for()
     from motcua.feedback.models import Feedback
@@ -87,6 +88,7 @@ def test_feedback_sent_on_the_simulator_is_answered_and_rated_there(
     citizen.get_by_role("heading", name="Kết quả trả lời").wait_for()
     assert "mời nhận tại bộ phận một cửa" in citizen.locator("main").inner_text()
     check_layout(citizen)
+    shot(citizen, "sim-feedback-answer-phone.png")
     citizen.get_by_text("4 · Hài lòng").click()
     citizen.get_by_role("button", name="Gửi đánh giá").click()
     citizen.get_by_text("Bạn đã đánh giá 4/5").wait_for()
