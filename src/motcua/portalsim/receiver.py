@@ -129,19 +129,20 @@ def _feedback(message: dict[str, Any], code: str, seq: int) -> JsonResponse:
         last = ProvinceMessage.objects.filter(code=code).aggregate(m=Max("seq"))["m"] or 0
         if seq <= last:
             return JsonResponse({"ack": seq, "duplicate": True})
+        # A feedback not sent from this simulator (e.g. the demo's) is acknowledged and kept, as a
+        # dossier message for a dossier the portal does not show is.
         fb = PortalFeedback.objects.select_for_update().filter(ref=str(message.get("external_id") or "")).first()
-        if fb is None:
-            return JsonResponse({"detail": "unknown external_id"}, status=404)
-        fb.code = code
-        if kind == "feedback.published":
-            fb.status = "published"
-            fb.answer = str(message.get("answer") or "")
-            fb.answered_at = str(message.get("answered_at") or "")[:40]
-            fb.published_at = str(message.get("published_at") or "")[:40]
-        else:
-            fb.status = "supplement"
-            fb.supplement_message = str(message.get("message") or "")
-        fb.save()
+        if fb is not None:
+            fb.code = code
+            if kind == "feedback.published":
+                fb.status = "published"
+                fb.answer = str(message.get("answer") or "")
+                fb.answered_at = str(message.get("answered_at") or "")[:40]
+                fb.published_at = str(message.get("published_at") or "")[:40]
+            else:
+                fb.status = "supplement"
+                fb.supplement_message = str(message.get("message") or "")
+            fb.save()
         try:
             with transaction.atomic():
                 ProvinceMessage.objects.create(code=code, seq=seq, type=kind[:40], payload=message)

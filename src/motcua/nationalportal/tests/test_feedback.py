@@ -139,14 +139,22 @@ def test_feedback_round_trip_on_the_simulator(citizen_client: Client, commune: A
     assert ProvinceMessage.objects.filter(code=fb.code).count() == 2
 
 
-def test_feedback_numbering_does_not_touch_a_dossier_sequence(client: Client, commune: Any, wired: None) -> None:
+def test_feedback_messages_are_keyed_by_the_feedback_code(client: Client, commune: Any, wired: None) -> None:
     from motcua.nationalportal.tests.helpers import via_client
 
     status, _ = via_client(
         "/sim/dvcqg/api/receiver",
         {"type": "feedback.published", "code": "PAKN-H32.27.01-2611-0001", "seq": 7, "external_id": "nobody"},
     )
-    assert status == 404  # unknown on the portal: refused, nothing stored
-    assert not ProvinceMessage.objects.exists()
+    assert status == 200  # not filed on this simulator (the demo's): acknowledged and kept
+    assert list(ProvinceMessage.objects.values_list("code", "seq", "dossier")) == [
+        ("PAKN-H32.27.01-2611-0001", 7, None)
+    ]
+    again, _ = via_client(
+        "/sim/dvcqg/api/receiver",
+        {"type": "feedback.published", "code": "PAKN-H32.27.01-2611-0001", "seq": 7, "external_id": "nobody"},
+    )
+    assert again == 200 and ProvinceMessage.objects.count() == 1
+    assert not PortalFeedback.objects.exists()
     status, _ = via_client("/sim/dvcqg/api/receiver", {"type": "feedback.other", "code": "PAKN-1", "seq": 1})
     assert status == 422
