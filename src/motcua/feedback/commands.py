@@ -319,7 +319,8 @@ def _to_portal(fb: Feedback, kind: str, extra: dict[str, Any]) -> None:
 
     if fb.channel != "portal":
         return
-    # `type`/`message_id`/`seq` as the adapter's protocol has them; seq = the feedback's event number.
+    # `type`/`message_id`/`seq` as the adapter's protocol has them; seq = the feedback's event number
+    # (the simulator's receiver keys feedback by its own code, so it never meets a dossier's sequence).
     document = {
         "type": f"feedback.{kind}",
         "message_id": f"feedback:{fb.code}:{kind}",
@@ -335,7 +336,7 @@ def _to_portal(fb: Feedback, kind: str, extra: dict[str, Any]) -> None:
         channel=PORTAL_CHANNEL,
         recipient=fb.external_id or fb.code,
         template=PUBLISHED_TEMPLATE if kind == "published" else f"pakn_{kind}",
-        context={"feedback_code": fb.code, "document": json.dumps(document, ensure_ascii=False, sort_keys=True)},
+        context=document,  # channel `dvcqg` sends the context itself as the signed JSON message
     )
 
 

@@ -6,7 +6,7 @@ chosen by `MOTCUA_NATIONAL_ADAPTER`: `http` (default) posts the signed JSON prot
 gateway to the real DVCQG endpoints registers another provider under the same channel
 (`notifications.channels.register("dvcqg", "name")`). Empty: sync switched off (rows fail visibly).
 
-Order per dossier: a message is sent only after every earlier message of its dossier was
+Order per dossier (feedback messages: per feedback code, keys `feedback:<code>:<kind>:portal`): a message is sent only after every earlier message of its dossier was
 acknowledged (otherwise it is deferred without counting an attempt; if an earlier one failed for
 good, it fails too, and the control room's re-send restarts the queue in order). The receiver
 acknowledges `{"ack": seq}`; a repeated sequence is acknowledged again without effect; a gap is
@@ -44,10 +44,14 @@ def secret() -> str:
 
 
 def _check_turn(row: OutboxMessage) -> None:
-    if row.dossier_id is None:
+    if row.dossier_id is not None:
+        same = OutboxMessage.objects.filter(dossier_id=row.dossier_id)
+    elif row.key.startswith("feedback:"):  # feedback (PAKN) messages: in order per feedback code
+        same = OutboxMessage.objects.filter(key__startswith=row.key.rsplit(":", 2)[0] + ":")
+    else:
         return
     earlier = (
-        OutboxMessage.objects.filter(channel=row.channel, dossier_id=row.dossier_id, id__lt=row.id)
+        same.filter(channel=row.channel, id__lt=row.id)
         .exclude(status=OutboxStatus.SENT)
         .order_by("id")
         .values_list("key", "status")

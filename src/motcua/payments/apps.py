@@ -10,3 +10,6 @@ class PaymentsConfig(AppConfig):
         from motcua.payments import hooks
 
         hooks.connect()
+        from motcua.payments.portal import connect
+
+        connect()  # payment.made from the national-portal adapter, when installed

@@ -158,3 +158,35 @@ class ReceiverSwitch(models.Model):
     @classmethod
     def set(cls, online: bool) -> None:
         cls.objects.update_or_create(pk=1, defaults={"online": online})
+
+
+class PortalFeedback(models.Model):
+    """A feedback (PAKN) sent by a citizen on the national portal, and what the province told us of it."""
+
+    ref = models.CharField(_("mã phản ánh trên Cổng"), max_length=64, unique=True)  # = external_id at motcua
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="feedback")
+    unit_code = models.CharField(max_length=40)
+    unit_name = models.CharField(max_length=255, blank=True, default="")
+    title = models.CharField(max_length=300)
+    content = models.TextField()
+    attachment_name = models.CharField(max_length=255, blank=True, default="")
+    attachment = models.BinaryField(null=True, blank=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    delivery_note = models.TextField(blank=True, default="")
+    # What the province told us.
+    code = models.CharField(_("mã phản ánh của cơ quan"), max_length=64, blank=True, default="", db_index=True)
+    status = models.CharField(max_length=20, blank=True, default="")
+    supplement_message = models.TextField(blank=True, default="")
+    answer = models.TextField(blank=True, default="")
+    answered_at = models.CharField(max_length=40, blank=True, default="")
+    published_at = models.CharField(max_length=40, blank=True, default="")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phản ánh trên Cổng (mô phỏng)")
+        verbose_name_plural = _("phản ánh trên Cổng (mô phỏng)")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.ref

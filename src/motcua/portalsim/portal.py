@@ -1,5 +1,6 @@
 """The simulated national portal, citizen side: sign in with VNeID, find a procedure, file online with
-uploads, follow "my dossiers", answer a supplement request, download the e-result, rate the dossier.
+uploads, follow "my dossiers", answer a supplement request, download the e-result, rate the dossier;
+send a feedback (PAKN), follow "my feedback", read the published answer and rate it 1–5.
 
 Signing in is a real OpenID Connect authorization code flow with PKCE against the VNeID simulator
 (`vneid.py`), through authlib's OAuth 2 client; the ID token is verified (signature from the JWKS,
@@ -8,6 +9,7 @@ issuer, audience, expiry, nonce) with joserfc before the citizen counts as signe
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -31,7 +33,7 @@ from joserfc.jwt import JWTClaimsRegistry
 
 from motcua.catalog import wording
 from motcua.portalsim import province, search, vneid
-from motcua.portalsim.models import Citizen, Delivery, PortalDossier, PortalFile
+from motcua.portalsim.models import Citizen, Delivery, PortalDossier, PortalFeedback, PortalFile
 from motcua.ratings import rules
 
 SESSION_KEY = "dvcqg_citizen"
@@ -381,3 +383,148 @@ def rate(request: HttpRequest, ref: str) -> HttpResponse:
     else:
         messages.error(request, f"Chưa gửi được đánh giá: {answer.get('detail', status)}")
     return redirect("portalsim:dossier", ref=ref)
+
+
+# ---- feedback (PAKN) --------------------------------------------------------------------------
+
+FEEDBACK_STATUS = {
+    "": "Đang gửi",
+    "received": "Đã tiếp nhận, đang xử lý",
+    "supplement": "Cơ quan đề nghị bổ sung thông tin",
+    "published": "Đã có kết quả trả lời",
+}
+
+
+def _feedback_message(fb: PortalFeedback) -> dict[str, Any]:
+    c = fb.citizen
+    message: dict[str, Any] = {
+        "message_id": f"{fb.ref}:submit",
+        "type": "feedback.submitted",
+        "external_id": fb.ref,
+        "unit": fb.unit_code,
+        "title": fb.title,
+        "content": fb.content,
+        "submitter": {"name": c.name, "phone": c.phone, "email": c.email, "address": c.address},
+        "received_at": fb.created_at.isoformat(),
+    }
+    if fb.attachment_name and fb.attachment is not None:
+        data = bytes(fb.attachment)
+        message["attachments"] = [{"filename": fb.attachment_name, "content_base64": base64.b64encode(data).decode()}]
+    return message
+
+
+def deliver_feedback(request: HttpRequest, fb: PortalFeedback) -> None:
+    """Send a feedback to the province (again while it is pending); record the answer."""
+    status, answer = province.send(request, _feedback_message(fb))
+    if status in (200, 201):
+        fb.delivery, fb.delivery_note = Delivery.DELIVERED, ""
+        fb.code = str(answer.get("code") or fb.code)
+        fb.status = fb.status or "received"
+    elif status in (0, 500, 502, 503, 504):
+        fb.delivery, fb.delivery_note = Delivery.PENDING, str(answer.get("detail", ""))[:500]
+    else:
+        fb.delivery, fb.delivery_note = Delivery.REJECTED, str(answer.get("detail", ""))[:500]
+    fb.save(update_fields=["delivery", "delivery_note", "code", "status"])
+
+
+def _status_label(fb: PortalFeedback) -> str:
+    if fb.delivery != Delivery.DELIVERED:
+        return str(fb.get_delivery_display())
+    return FEEDBACK_STATUS.get(fb.status, fb.status)
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def feedback(request: HttpRequest) -> HttpResponse:
+    """Send a feedback (title, content, optional attachment) and list "my feedback"."""
+    citizen: Citizen = request.citizen  # type: ignore[attr-defined]
+    units = province.units(request, [])
+    errors: dict[str, str] = {}
+    posted: Any = {}
+    if request.method == "POST":
+        posted = request.POST
+        unit = next((u for u in units if u["code"] == request.POST.get("unit", "")), None)
+        title = request.POST.get("title", "").strip()[:300]
+        content = request.POST.get("content", "").strip()[:20000]
+        upload = request.FILES.get("tep")
+        if unit is None:
+            errors["unit"] = "Chọn cơ quan nhận phản ánh."
+        if not title:
+            errors["title"] = "Nhập tiêu đề phản ánh."
+        if len(content) < 10:
+            errors["content"] = "Nhập nội dung phản ánh (ít nhất 10 ký tự)."
+        if upload is not None and _check_upload(upload):
+            errors["tep"] = _check_upload(upload)
+        if not errors:
+            assert unit is not None
+            fb = PortalFeedback.objects.create(
+                ref=f"PAKN.{timezone.localtime():%y%m%d}.{secrets.token_hex(4).upper()}",
+                citizen=citizen,
+                unit_code=unit["code"],
+                unit_name=unit["name"],
+                title=title,
+                content=content,
+                attachment_name=(upload.name or "tep")[:255] if upload is not None else "",
+                attachment=upload.read() if upload is not None else None,
+            )
+            deliver_feedback(request, fb)
+            if fb.delivery == Delivery.REJECTED:
+                messages.error(request, f"Cơ quan chưa nhận phản ánh: {fb.delivery_note}")
+            else:
+                messages.success(request, f"Đã gửi phản ánh {fb.ref}.")
+            return redirect("portalsim:feedback_detail", ref=fb.ref)
+    mine = list(PortalFeedback.objects.filter(citizen=citizen))
+    for fb in mine:
+        if fb.delivery == Delivery.PENDING:
+            deliver_feedback(request, fb)  # the province was unreachable: send again
+    rows = [{"fb": fb, "label": _status_label(fb)} for fb in mine]
+    context = {"units": units, "rows": rows, "errors": errors, "posted": posted}
+    return _page(request, "feedback.html", context, 400 if errors else 200)
+
+
+def _my_feedback(request: HttpRequest, ref: str) -> PortalFeedback:
+    fb = PortalFeedback.objects.filter(ref=ref, citizen=request.citizen).first()  # type: ignore[attr-defined]
+    if fb is None:
+        raise Http404
+    return fb
+
+
+@signed_in
+def feedback_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    fb = _my_feedback(request, ref)
+    context = {
+        "fb": fb,
+        "label": _status_label(fb),
+        "answered": _local(fb.answered_at),
+        "published": _local(fb.published_at),
+        "can_rate": fb.status == "published" and fb.rating is None,
+        "points": [
+            (5, "Rất hài lòng"),
+            (4, "Hài lòng"),
+            (3, "Bình thường"),
+            (2, "Không hài lòng"),
+            (1, "Rất không hài lòng"),
+        ],
+    }
+    return _page(request, "feedback_detail.html", context)
+
+
+@require_POST
+@signed_in
+def feedback_rate(request: HttpRequest, ref: str) -> HttpResponse:
+    fb = _my_feedback(request, ref)
+    raw = request.POST.get("rating", "")
+    if fb.status != "published" or not raw.isdigit() or not 1 <= int(raw) <= 5:
+        messages.error(request, "Hãy chọn mức đánh giá từ 1 đến 5.")
+        return redirect("portalsim:feedback_detail", ref=ref)
+    status, answer = province.send(
+        request,
+        {"message_id": f"{fb.ref}:rating", "type": "feedback.rated", "external_id": fb.ref, "rating": int(raw)},
+    )
+    if status in (200, 409):
+        fb.rating = int(answer.get("rating") or raw) if status == 200 else int(raw)
+        fb.save(update_fields=["rating"])
+        messages.success(request, "Cảm ơn bạn đã đánh giá kết quả trả lời.")
+    else:
+        messages.error(request, f"Chưa gửi được đánh giá: {answer.get('detail', status)}")
+    return redirect("portalsim:feedback_detail", ref=ref)

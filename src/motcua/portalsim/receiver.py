@@ -5,6 +5,10 @@ applied and acknowledged (`{"ack": seq}`); an old one is acknowledged again with
 retry after a lost answer); a gap is refused with 409 so the province re-sends in order. When the
 receiver is switched off (`ReceiverSwitch`, the simulator's control page) it answers 503, as a
 national portal that is down would.
+
+Feedback (PAKN) messages (`feedback.published`, `feedback.supplement`) are keyed by the feedback's
+own code (`PAKN-…`, never a dossier code), and their `seq` is the feedback's event number: only some
+events travel, so a later sequence is taken even with a gap (an old one is acknowledged again).
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from motcua.nationalportal import protocol
-from motcua.portalsim.models import Citizen, PortalDossier, ProvinceMessage, ReceiverSwitch
+from motcua.portalsim.models import Citizen, PortalDossier, PortalFeedback, ProvinceMessage, ReceiverSwitch
+
+FEEDBACK_TYPES = ("feedback.published", "feedback.supplement")
 
 
 def _dossier_for(message: dict[str, Any]) -> PortalDossier | None:
@@ -91,6 +97,8 @@ def receive(request: HttpRequest) -> JsonResponse:
         code, seq = str(message["code"]), int(message["seq"])
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"detail": "need a JSON object with code and seq"}, status=400)
+    if str(message.get("type") or "").startswith("feedback."):
+        return _feedback(message, code, seq)
     with transaction.atomic():
         last = ProvinceMessage.objects.filter(code=code).aggregate(m=Max("seq"))["m"] or 0
         if seq <= last:
@@ -108,6 +116,36 @@ def receive(request: HttpRequest) -> JsonResponse:
                 ProvinceMessage.objects.create(
                     code=code, seq=seq, type=str(message.get("type", "")), payload=stored, dossier=d
                 )
+        except IntegrityError:
+            return JsonResponse({"ack": seq, "duplicate": True})
+    return JsonResponse({"ack": seq})
+
+
+def _feedback(message: dict[str, Any], code: str, seq: int) -> JsonResponse:
+    kind = str(message.get("type"))
+    if kind not in FEEDBACK_TYPES:
+        return JsonResponse({"detail": f"unsupported feedback message {kind!r}"}, status=422)
+    with transaction.atomic():
+        last = ProvinceMessage.objects.filter(code=code).aggregate(m=Max("seq"))["m"] or 0
+        if seq <= last:
+            return JsonResponse({"ack": seq, "duplicate": True})
+        # A feedback not sent from this simulator (e.g. the demo's) is acknowledged and kept, as a
+        # dossier message for a dossier the portal does not show is.
+        fb = PortalFeedback.objects.select_for_update().filter(ref=str(message.get("external_id") or "")).first()
+        if fb is not None:
+            fb.code = code
+            if kind == "feedback.published":
+                fb.status = "published"
+                fb.answer = str(message.get("answer") or "")
+                fb.answered_at = str(message.get("answered_at") or "")[:40]
+                fb.published_at = str(message.get("published_at") or "")[:40]
+            else:
+                fb.status = "supplement"
+                fb.supplement_message = str(message.get("message") or "")
+            fb.save()
+        try:
+            with transaction.atomic():
+                ProvinceMessage.objects.create(code=code, seq=seq, type=kind[:40], payload=message)
         except IntegrityError:
             return JsonResponse({"ack": seq, "duplicate": True})
     return JsonResponse({"ack": seq})

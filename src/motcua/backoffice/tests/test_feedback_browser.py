@@ -3,8 +3,8 @@ public form; staff classify, forward, answer, approve and publish; the answer ap
 page without personal data and leaves for the national portal through the outbox; the citizen rates
 it. And the SIPAS counter kiosk at 1280×800 with touch-sized buttons.
 
-(The national portal's simulator is built on another branch; the portal-bound outbox message is
-checked here, its delivery by the adapter there.)
+(Feedback sent on the national portal's simulator, answered there and rated:
+`test_feedback_sim_browser.py`.)
 """
 
 from __future__ import annotations

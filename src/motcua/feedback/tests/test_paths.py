@@ -72,7 +72,7 @@ def test_official_conduct_forwarded_and_clock_runs_from_forwarding(world: dict[s
 
     msg = OutboxMessage.objects.get(key=f"feedback:{fb.code}:published:portal")
     assert msg.channel == "dvcqg" and msg.template == "pakn_answer_published"
-    assert "Đã chấn chỉnh cán bộ." in msg.context["document"]
+    assert msg.context["answer"] == "Đã chấn chỉnh cán bộ." and msg.context["type"] == "feedback.published"
     # The portal reports the citizen's rating back.
     assert inbound.rating_from_portal(fb.external_id, 5, now=at(2026, 3, 23, 9)).rating == 5
 
