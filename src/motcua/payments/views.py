@@ -24,10 +24,10 @@ from motcua.dossiers.visibility import dossier_or_404, visible_dossiers
 from motcua.organizations import access
 from motcua.payments import receipts, reconcile, record, vietqr, vnpay
 from motcua.payments.fees import catalogue_fee
-from motcua.signing.hooks import sign_notice
 from motcua.payments.gateway import GatewayError, gateway
 from motcua.payments.models import SETTLED, Payment, PayStatus, Receipt, StatementLine
 from motcua.payments.words import amount_in_words
+from motcua.signing.hooks import sign_notice
 
 LOGIN = "/backoffice/login/"
 
