@@ -6,7 +6,8 @@ with the rows the screens and reports read:
   `applicant` payload (live intake: `kernel.append`; history import: the source line's `applicant`);
 - step runs (the processing control sheet): `step_started` opens a run (order, name, unit code,
   assignee, due time, start), `step_completed` closes it (end, outcome), `stopped` / `withdrawn`
-  close the runs still open (end, no outcome);
+  close the runs still open (end, no outcome); `unit_transferred` (a restructuring decision) moves
+  the runs still open at a unit of its `units` map to that unit's successor;
 - documents: every `{"document": id, "sha256", "filename", "kind"}` in an event's payload (top
   level or one level down) is the document row with that id, attached at that event.
 """
@@ -17,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 APPLICANT_KEYS = ("name", "id_number", "phone", "email", "address", "user")
-STEP_TYPES = frozenset({"step_started", "step_completed", "stopped", "withdrawn"})
+STEP_TYPES = frozenset({"step_started", "step_completed", "stopped", "withdrawn", "unit_transferred"})
 CLOSES_OPEN_RUNS = frozenset({"stopped", "withdrawn"})
 
 
@@ -68,6 +69,11 @@ class Runs:
             for run in self.rows.values():
                 if run[7] is None:
                     run[7] = at
+        elif type_ == "unit_transferred":
+            moves = payload.get("units") or {}
+            for run in self.rows.values():
+                if run[7] is None and run[3] in moves:
+                    run[3] = moves[run[3]]
 
     def as_list(self) -> list[tuple[Any, ...]]:
         return [tuple(self.rows[k]) for k in sorted(self.rows)]

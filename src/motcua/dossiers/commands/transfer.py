@@ -21,6 +21,7 @@ from motcua.dossiers.commands.schemas import Text
 from motcua.dossiers.commands.table import Command, register
 from motcua.dossiers.models import StepRun
 from motcua.organizations.models import Unit
+from motcua.trust.appendonly import lifted
 
 
 class TransferUnit(serializers.Serializer):  # type: ignore[type-arg]
@@ -63,9 +64,16 @@ def _transfer(ctx: Ctx, data: dict[str, Any]) -> Any:
         d, "unit_transferred", ctx.actor, ctx.at, payload, state=ctx.state,
         changes={"unit": unit, "receiving_unit": receiving_unit},
     )  # fmt: skip
-    for run in StepRun.objects.filter(dossier=d, finished_at__isnull=True).select_related("unit"):
-        if run.unit.code in moves:
-            StepRun.objects.filter(pk=run.pk).update(unit=targets[moves[run.unit.code]])
+    # The one sanctioned rewrite of a step run: an open run follows its unit to the successor. The event
+    # above says so (`units`, replayed by `evidence.Runs`), and the lift is recorded (`trust.Lift`).
+    open_runs = [
+        r for r in StepRun.objects.filter(dossier=d, finished_at__isnull=True).select_related("unit")
+        if r.unit.code in moves
+    ]  # fmt: skip
+    if open_runs:
+        with lifted(f"transfer_unit {d.code} (decision {data['decision']}): open step runs move with the unit"):
+            for run in open_runs:
+                StepRun.objects.filter(pk=run.pk).update(unit=targets[moves[run.unit.code]])
     if old_receiving.pk != receiving_unit.pk:
         notify(
             d,
