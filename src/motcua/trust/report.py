@@ -13,5 +13,5 @@ def pdf(record: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
     at = timezone.localtime(datetime.fromisoformat(str(record["at"])))
-    html = render_to_string("trust/checkpoint.html", {"r": record, "at": at})
+    html = render_to_string("trust/pdf/checkpoint.html", {"r": record, "at": at})
     return bytes(HTML(string=html, base_url=None).write_pdf())

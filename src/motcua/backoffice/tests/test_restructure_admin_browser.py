@@ -8,21 +8,23 @@ from typing import Any
 
 import pytest
 
-from motcua.backoffice.tests.conftest import browser, context  # noqa: F401  (the headless Chromium fixtures)
 from motcua.dossiers.audit import verify
 from motcua.dossiers.models import Dossier
 from motcua.organizations.models import Unit
 from motcua.restructure.engine import local_today
 from motcua.restructure.models import Decision, DecisionStatus
-from motcua.restructure.tests.conftest import Province, open_dossiers
+
+# The restructuring world; the headless Chromium fixtures come from this folder's conftest (one
+# Playwright per session: importing them into another folder would start a second one).
+from motcua.restructure.tests.conftest import Province, open_dossiers, province  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_province_admin_previews_and_applies_a_merger(
-    context: Any,  # noqa: F811
+    context: Any,
     live_server: Any,
-    province: Province,
+    province: Province,  # noqa: F811
     settings: Any,
 ) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
