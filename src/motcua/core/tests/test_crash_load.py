@@ -176,8 +176,11 @@ def test_sigkill_of_server_and_worker_under_intake_load() -> None:
     report = audit.verify()
     assert report.ok, report
 
-    # The dead worker's leases run out; a fresh worker delivers the rest.
-    OutboxMessage.objects.filter(status=OutboxStatus.SENDING).update(next_attempt_at=LONG_AGO)
+    # Time passes: the dead worker's leases run out and retries waiting out their backoff (a delivery
+    # that failed while the database was under the kill) come due; a fresh worker delivers the rest.
+    OutboxMessage.objects.filter(status__in=[OutboxStatus.SENDING, OutboxStatus.PENDING]).update(
+        next_attempt_at=LONG_AGO
+    )
     drain = live.motcua("worker", "--once", stderr=subprocess.PIPE)
     _, err = drain.communicate(timeout=120)
     assert drain.returncode == 0, err.decode()

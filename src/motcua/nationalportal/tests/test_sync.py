@@ -3,13 +3,14 @@ duplicates across a receiver outage, 766 criterion 1.4 from acknowledgements, th
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from motcua.analytics.index766 import index_766
+from motcua.conftest import DEFAULT_NOW
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests import factories as f
@@ -19,6 +20,14 @@ from motcua.notifications import worker
 from motcua.notifications.models import OutboxMessage
 from motcua.organizations.models import Role
 from motcua.portalsim.models import ProvinceMessage, ReceiverSwitch
+
+
+@pytest.fixture(autouse=True)
+def _scenario_instant(clock: Any) -> None:
+    """This module's scenarios are written with calendar dates of the default test instant (a working
+    Wednesday in late November 2026): pinned there, also in CI's reruns at other instants."""
+    clock.move_to(datetime.fromisoformat(DEFAULT_NOW))
+
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ with imported history (its `paid_online` flag) still counted."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -12,10 +13,19 @@ from django.utils import timezone
 
 from motcua.analytics.importer import import_lines
 from motcua.analytics.index766 import index_766
+from motcua.conftest import DEFAULT_NOW
 from motcua.dossiers import services as s
 from motcua.dossiers.tests import factories as f
 from motcua.payments import reconcile, record
 from motcua.payments.tests.helpers import call_ipn, ipn_params
+
+
+@pytest.fixture(autouse=True)
+def _scenario_instant(clock: Any) -> None:
+    """This module's scenarios are written with calendar dates of the default test instant (a working
+    Wednesday in late November 2026): pinned there, also in CI's reruns at other instants."""
+    clock.move_to(datetime.fromisoformat(DEFAULT_NOW))
+
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -13,9 +14,18 @@ from django.test import Client
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from motcua.backoffice.tests.test_forms_pdf import qr_raw, text_of
+from motcua.conftest import DEFAULT_NOW
 from motcua.payments import receipts, record, vietqr
 from motcua.payments.models import Payment, Receipt, ReceiptCounter
 from motcua.payments.tests.helpers import call_ipn, ipn_params
+
+
+@pytest.fixture(autouse=True)
+def _scenario_instant(clock: Any) -> None:
+    """This module's scenarios are written with calendar dates of the default test instant (a working
+    Wednesday in late November 2026): pinned there, also in CI's reruns at other instants."""
+    clock.move_to(datetime.fromisoformat(DEFAULT_NOW))
+
 
 pytestmark = pytest.mark.django_db
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from motcua.catalog.process import default_steps, ensure_process
+from motcua.conftest import DEFAULT_NOW
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import SYSTEM, Applicant
@@ -16,6 +18,13 @@ from motcua.dossiers.tests import factories as f
 from motcua.dossiers.tests.factories import at
 from motcua.notifications.seed import ensure_templates
 from motcua.organizations.models import Role, Unit
+
+
+@pytest.fixture(autouse=True)
+def _scenario_instant(clock: Any) -> None:
+    """This module's scenarios are written with calendar dates of the default test instant (a working
+    Wednesday in late November 2026): pinned there, also in CI's reruns at other instants."""
+    clock.move_to(datetime.fromisoformat(DEFAULT_NOW))
 
 
 @dataclass

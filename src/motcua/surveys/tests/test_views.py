@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import pytest
 from django.test import Client
 
+from motcua.conftest import DEFAULT_NOW
 from motcua.dossiers.tests import factories as f
 from motcua.organizations.models import Role
 from motcua.surveys.models import Campaign, Response
 from motcua.surveys.tests.test_sipas import campaign  # noqa: F401  (fixture)
+
+
+@pytest.fixture(autouse=True)
+def _scenario_instant(clock: Any) -> None:
+    """This module's scenarios are written with calendar dates of the default test instant (a working
+    Wednesday in late November 2026): pinned there, also in CI's reruns at other instants."""
+    clock.move_to(datetime.fromisoformat(DEFAULT_NOW))
+
 
 pytestmark = pytest.mark.django_db
 
