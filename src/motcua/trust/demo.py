@@ -19,7 +19,16 @@ def load(stdout: TextIO) -> None:
         totals["events"] or 0,
     ):
         return  # nothing changed since the last checkpoint (the loaders are idempotent)
-    record = checkpoints.create()
+    try:
+        record = checkpoints.create()
+    except checkpoints.CheckpointError as exc:
+        # A data dir from before the trust work: its dossiers carry no head seals, so no honest checkpoint
+        # can be signed over them. The demo still serves; the fix is a fresh demo database.
+        stdout.write(
+            f"trust: no checkpoint taken ({exc}); this demo database predates the chain seals: "
+            "remove the data dir (`rm -rf var`) and run `make run` again for a verifiable demo\n"
+        )
+        return
     stdout.write(
         f"trust: checkpoint {record['n']} signed ({record['dossiers']} dossiers, key {record['key']}); "
         "`motcua audit verify` checks against it, `motcua audit export --format pdf --output F` prints it\n"
