@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from motcua.organizations.models import Membership, Role, Unit
 
-PROVINCE_WIDE = {Role.PROVINCE_ADMIN, Role.INSPECTOR}
+PROVINCE_WIDE = {Role.PROVINCE_ADMIN, Role.INSPECTOR, Role.REFORM_OFFICER, Role.APPRAISER}
 
 
 class Action:
@@ -39,6 +39,11 @@ class Action:
     HANDLE_FEEDBACK = "handle_feedback"  # phân loại, chuyển, yêu cầu bổ sung, soạn trả lời PAKN
     APPROVE_FEEDBACK = "approve_feedback"  # duyệt, công khai trả lời PAKN
     MANAGE_SURVEYS = "manage_surveys"  # đợt khảo sát SIPAS, nhập phiếu giấy
+    # Reform oversight (PAR-index scoring, inspections, assigned tasks; granted in REFORM_ROLE_ACTIONS)
+    MANAGE_REFORM = "manage_reform"  # bộ tiêu chí, đợt chấm điểm, kế hoạch kiểm tra, giao nhiệm vụ (toàn tỉnh)
+    APPRAISE = "appraise"  # thẩm định, điều chỉnh điểm, chốt kết quả chấm điểm CCHC (toàn tỉnh)
+    INSPECT = "inspect"  # ghi biên bản kiểm tra, kết luận, đóng kiến nghị khắc phục (toàn tỉnh)
+    REPORT_REFORM = "report_reform"  # đơn vị tự chấm điểm, báo cáo tiến độ nhiệm vụ và khắc phục
 
     ALL = (
         READ,
@@ -56,6 +61,10 @@ class Action:
         HANDLE_FEEDBACK,
         APPROVE_FEEDBACK,
         MANAGE_SURVEYS,
+        MANAGE_REFORM,
+        APPRAISE,
+        INSPECT,
+        REPORT_REFORM,
     )
 
 
@@ -75,6 +84,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.INSPECTOR: frozenset({Action.READ}),
+    Role.REFORM_OFFICER: frozenset({Action.READ}),
+    Role.APPRAISER: frozenset({Action.READ}),
 }
 
 # Feedback (PAKN) and SIPAS surveys: the one-stop desk takes feedback in, specialists handle it,
@@ -89,8 +100,30 @@ FEEDBACK_ROLE_ACTIONS: dict[str, frozenset[str]] = {
 for _role, _extra in FEEDBACK_ROLE_ACTIONS.items():
     ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _extra
 
+# Reform oversight: the province's reform office runs rounds, plans and assignments; the appraisal
+# council adjusts and finalises scores; inspectors record findings and close remediation; a unit's
+# administrator and leader self-score their unit and report progress on its tasks and remediation.
+REFORM_ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.REFORM_OFFICER: frozenset({Action.MANAGE_REFORM, Action.APPRAISE, Action.INSPECT}),
+    Role.APPRAISER: frozenset({Action.APPRAISE}),
+    Role.INSPECTOR: frozenset({Action.INSPECT}),
+    Role.UNIT_ADMIN: frozenset({Action.REPORT_REFORM}),
+    Role.LEADER: frozenset({Action.REPORT_REFORM}),
+}
+for _role, _extra in REFORM_ROLE_ACTIONS.items():
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _extra
+
 # Actions that concern the whole province rather than one unit (asked with unit=None).
-PROVINCE_ACTIONS = frozenset({Action.MANAGE_CATALOG, Action.MANAGE_CALENDAR, Action.MANAGE_SYNC})
+PROVINCE_ACTIONS = frozenset(
+    {
+        Action.MANAGE_CATALOG,
+        Action.MANAGE_CALENDAR,
+        Action.MANAGE_SYNC,
+        Action.MANAGE_REFORM,
+        Action.APPRAISE,
+        Action.INSPECT,
+    }
+)
 
 
 def roles_allowing(action: str) -> set[str]:

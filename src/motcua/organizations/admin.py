@@ -18,7 +18,7 @@ from motcua.organizations.models import Membership, Official, Role, Unit
 
 ADMIN_ROLES = (Role.UNIT_ADMIN, Role.PROVINCE_ADMIN, Role.INSPECTOR)
 # Roles only a province administrator may hand out.
-PROVINCE_ONLY_ROLES = {Role.PROVINCE_ADMIN, Role.INSPECTOR}
+PROVINCE_ONLY_ROLES = {Role.PROVINCE_ADMIN, Role.INSPECTOR, Role.REFORM_OFFICER, Role.APPRAISER}
 
 
 def _user(request: HttpRequest) -> Any:

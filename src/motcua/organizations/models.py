@@ -129,6 +129,8 @@ class Role(models.TextChoices):
     UNIT_ADMIN = "unit_admin", _("Quản trị đơn vị")
     PROVINCE_ADMIN = "province_admin", _("Quản trị cấp tỉnh")
     INSPECTOR = "inspector", _("Thanh tra, kiểm tra")
+    REFORM_OFFICER = "reform_officer", _("Cán bộ cải cách hành chính tỉnh")
+    APPRAISER = "appraiser", _("Thành viên Hội đồng thẩm định CCHC")
 
 
 class Membership(models.Model):

@@ -187,6 +187,11 @@ def test_sigkill_of_server_and_worker_under_intake_load() -> None:
 
     keys = set(OutboxMessage.objects.values_list("key", flat=True))
     assert len(keys) >= len(clients.acked)  # at least the receipt of every dossier
-    assert OutboxMessage.objects.exclude(status=OutboxStatus.SENT).count() == 0
+    unsent = OutboxMessage.objects.exclude(status=OutboxStatus.SENT)
+    assert not unsent.exists(), (
+        unsent.count(),
+        list(unsent.values_list("key", "status", "attempts", "next_attempt_at", "last_error")[:5]),
+        err.decode()[-2000:],
+    )
     per_key = dict(SimulatedDelivery.objects.values_list("idempotency_key").annotate(n=Count("id")))
     assert set(per_key) == keys and set(per_key.values()) == {1}
