@@ -30,6 +30,7 @@ from motcua.dossiers import audit
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests import factories as f
 from motcua.notifications.models import OutboxMessage, OutboxStatus, SimulatedDelivery
+from motcua.notifications.seed import ensure_templates
 from motcua.organizations.models import Role
 
 CLIENTS = 6
@@ -141,6 +142,8 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_sigkill_of_server_and_worker_under_intake_load() -> None:
+    # The receipt templates come from a data migration; an earlier transactional test may have flushed them.
+    ensure_templates()
     unit = f.unit("H32.27.01", name="UBND phường Nha Trang")
     f.procedure()
     clerk = f.official("clerk-crash", unit, Role.CLERK)
