@@ -24,8 +24,8 @@ ACCOUNTS: list[tuple[str, str, list[tuple[str, str]], bool]] = [
     ("provinceadmin", "Đỗ Thị Văn Phòng", [("H32", Role.PROVINCE_ADMIN)], True),
     ("inspector", "Ngô Văn Thanh Tra", [("H32", Role.INSPECTOR)], True),
     ("unitadmin.stp", "Lý Thị Tự Chấm", [("H32.27", Role.UNIT_ADMIN)], True),
-    ("reform", "Trương Văn Cải Cách", [("H32", Role.REFORM_OFFICER)], True),
-    ("appraiser", "Mai Thị Thẩm Định", [("H32", Role.APPRAISER)], True),
+    ("reform", "Trương Văn Cải Cách", [("H32", Role.REFORM_OFFICER)], False),
+    ("appraiser", "Mai Thị Thẩm Định", [("H32", Role.APPRAISER)], False),
 ]
 
 
