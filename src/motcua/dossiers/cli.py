@@ -1,4 +1,4 @@
-"""Sub-commands of this context (registered by `motcua.cli`): `motcua audit verify | checkpoint | export`."""
+"""Sub-commands of this context (registered by `motcua.cli`): `motcua audit verify | checkpoint | adopt | export`."""
 
 from __future__ import annotations
 
@@ -25,6 +25,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     c = audit_sub.add_parser("checkpoint", help="sign the heads of every chain into the checkpoint log")
     c.add_argument("--json", action="store_true", help="print the checkpoint as one JSON document")
     c.set_defaults(handler=cmd_checkpoint)
+    a = audit_sub.add_parser(
+        "adopt",
+        help="once, after upgrading a database from before the chain seals: verify every chain, seal the "
+        "unsealed heads and sign the first checkpoint",
+    )
+    a.add_argument("--reason", required=True, help="who decided the upgrade and why (kept in the lift log)")
+    a.add_argument("--json", action="store_true", help="print the result as one JSON document")
+    a.set_defaults(handler=cmd_adopt)
     e = audit_sub.add_parser("export", help="export a checkpoint as JSON or a one-page PDF for an outside party")
     e.add_argument("--checkpoint", type=int, metavar="N", help="checkpoint number (default: the latest)")
     e.add_argument("--format", choices=["json", "pdf"], default="json")
@@ -62,6 +70,24 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 0
     print(f"motcua: audit failed: {report.problems[0].line()}", file=sys.stderr)
     return 1
+
+
+def cmd_adopt(args: argparse.Namespace) -> int:
+    setup_django()
+    from motcua.cli import CLIError
+    from motcua.trust import keys
+    from motcua.trust.adopt import AdoptError, adopt
+
+    try:
+        adopted = adopt(args.reason)
+    except (AdoptError, keys.KeyError_) as exc:
+        raise CLIError(f"audit adopt: {exc}", 1) from exc
+    record = adopted.checkpoint
+    if args.json:
+        print_json({"sealed": adopted.sealed, "checkpoint": record["n"], "root": record["root"]})
+    else:
+        print(f"sealed {adopted.sealed} chain heads; checkpoint {record['n']}: {record['dossiers']} dossiers")
+    return 0
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:

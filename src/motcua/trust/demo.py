@@ -23,10 +23,10 @@ def load(stdout: TextIO) -> None:
         record = checkpoints.create()
     except checkpoints.CheckpointError as exc:
         # A data dir from before the trust work: its dossiers carry no head seals, so no honest checkpoint
-        # can be signed over them. The demo still serves; the fix is a fresh demo database.
+        # can be signed over them. The demo still serves; adoption (an operator's decision) seals them.
         stdout.write(
             f"trust: no checkpoint taken ({exc}); this demo database predates the chain seals: "
-            "remove the data dir (`rm -rf var`) and run `make run` again for a verifiable demo\n"
+            'run `motcua audit adopt --reason "..."` once (or remove the data dir and `make run` again)\n'
         )
         return
     stdout.write(
