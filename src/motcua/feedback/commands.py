@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from motcua.core.text import nfc
 from motcua.feedback import rules
 from motcua.feedback.chain import canonical_bytes, event_hash
 from motcua.feedback.models import Case, Feedback, FeedbackEvent, Status, Topic
@@ -432,5 +433,29 @@ def rate(token: str, rating: int, now: datetime | None = None) -> Feedback:
             raise FeedbackError("Phản ánh này đã được đánh giá.", "already_rated")
         fb.rating, fb.rated_at = rating, now
         append(fb, "rated", None, now, {"rating": rating})
+        fb.save()
+    return fb
+
+
+def supplement_by_submitter(fb: Feedback, content: str, now: datetime | None = None) -> Feedback:
+    """The submitter's own answer to a supplement request (through the national portal).
+
+    The same step as `record_supplement` (its run function), with the submitter as the actor: no
+    official's permission applies, only the status. A repeat of the same answer returns the feedback.
+    """
+    now = now or timezone.now()
+    schema = SupplementedSchema(data={"content": nfc(content) if isinstance(content, str) else content})
+    if not schema.is_valid():
+        raise FeedbackError("Hãy nhập thông tin bổ sung.", "invalid_input", {"content": "Hãy nhập thông tin bổ sung."})
+    data = dict(schema.validated_data)
+    with transaction.atomic():
+        fb = Feedback.objects.select_for_update().select_related("unit").get(pk=fb.pk)
+        if fb.status != Status.SUPPLEMENT:
+            last = fb.events.order_by("-seq").values_list("type", "payload").first()
+            if last == ("supplemented", {"content": data["content"]}):
+                return fb  # the portal retried a delivered answer
+            raise FeedbackError("Phản ánh không ở trạng thái chờ bổ sung.", "illegal_transition")
+        TABLE["record_supplement"].run(Ctx(fb, None, data, now))
+        refresh_due(fb)
         fb.save()
     return fb

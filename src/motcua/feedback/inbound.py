@@ -213,3 +213,11 @@ def rating_from_portal(external_id: str, rating: int, now: datetime | None = Non
     if fb is None:
         raise FeedbackError("Không tìm thấy phản ánh.", "not_found")
     return commands.rate(fb.rating_token, rating, now=now)
+
+
+def supplement_from_portal(external_id: str, content: str, now: datetime | None = None) -> Feedback:
+    """The submitter's answer to a supplement request, as the national portal reports it back."""
+    fb = Feedback.objects.filter(channel=Channel.PORTAL, external_id=external_id).first()
+    if fb is None:
+        raise FeedbackError("Không tìm thấy phản ánh.", "not_found")
+    return commands.supplement_by_submitter(fb, content, now=now)

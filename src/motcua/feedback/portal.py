@@ -1,8 +1,9 @@
 """Glue to the national-portal adapter (built on branch `online`, `motcua.nationalportal`).
 
-Inbound: the adapter's message types `feedback.submitted` (a PAKN sent on the national portal) and
-`feedback.rated` (the citizen's 1–5 rating of a published answer) map to `inbound.receive(...,
-channel="portal")` and `inbound.rating_from_portal`. `connect()` registers both with the adapter's
+Inbound: the adapter's message types `feedback.submitted` (a PAKN sent on the national portal),
+`feedback.rated` (the citizen's 1–5 rating of a published answer) and `feedback.supplemented` (the
+citizen's answer to a supplement request) map to `inbound.receive(..., channel="portal")`,
+`inbound.rating_from_portal` and `inbound.supplement_from_portal`. `connect()` registers them with the adapter's
 `nationalportal.inbound.register` when that module is installed (from `FeedbackConfig.ready`).
 
 Outbound: `commands.publish` / `request_supplement` enqueue outbox rows on channel `dvcqg` whose
@@ -44,6 +45,19 @@ def handle_rated(message: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     return 200, {"code": fb.code, "rating": fb.rating}
 
 
+def handle_supplemented(message: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """{"type": "feedback.supplemented", "external_id", "content"} → (status, answer)."""
+    from motcua.feedback import inbound
+
+    content = message.get("content")
+    try:
+        fb = inbound.supplement_from_portal(str(message.get("external_id") or ""), content)  # type: ignore[arg-type]
+    except FeedbackError as exc:
+        status = 404 if exc.code == "not_found" else 409 if exc.code == "illegal_transition" else 400
+        return status, {"detail": exc.message, "code": exc.code, "fields": exc.fields}
+    return 200, {"code": fb.code, "status": fb.status}
+
+
 def connect() -> bool:
     """Register the handlers with the national-portal adapter when it is installed."""
     try:
@@ -56,4 +70,5 @@ def connect() -> bool:
 
     national.register("feedback.submitted", wrap(handle_submitted))
     national.register("feedback.rated", wrap(handle_rated))
+    national.register("feedback.supplemented", wrap(handle_supplemented))
     return True

@@ -7,7 +7,7 @@ Each message is one signed JSON object (`protocol.py`) with a `message_id` and a
 | `dossier.submitted` | every attachment checked (present, size, SHA-256): complete → the dossier enters the intake queue (`submit_online` + `attach_document`, one transaction) with the VNeID-verified applicant; incomplete → held (`NationalDossier.state = held`, listed in the control room), never received empty |
 | `supplement.answered` | the supplied files (checked the same way) and `supply_supplement` (the clock restarts) |
 | `rating.submitted` | a per-dossier rating (Decree 118 Art. 33 answers, `ratings.service.record`) |
-| anything else | a handler registered with `register(type, fn)`: `payment.made` (`payments.portal`), `feedback.submitted` / `feedback.rated` (`feedback.portal`) |
+| anything else | a handler registered with `register(type, fn)`: `payment.made` (`payments.portal`), `feedback.submitted` / `feedback.rated` / `feedback.supplemented` (`feedback.portal`) |
 
 A repeated `message_id` gets the first answer and changes nothing.
 """

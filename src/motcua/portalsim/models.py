@@ -177,6 +177,7 @@ class PortalFeedback(models.Model):
     code = models.CharField(_("mã phản ánh của cơ quan"), max_length=64, blank=True, default="", db_index=True)
     status = models.CharField(max_length=20, blank=True, default="")
     supplement_message = models.TextField(blank=True, default="")
+    supplement_answer = models.TextField(blank=True, default="")
     answer = models.TextField(blank=True, default="")
     answered_at = models.CharField(max_length=40, blank=True, default="")
     published_at = models.CharField(max_length=40, blank=True, default="")

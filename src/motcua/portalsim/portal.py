@@ -32,6 +32,7 @@ from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 
 from motcua.catalog import wording
+from motcua.core.text import nfc
 from motcua.portalsim import province, search, vneid
 from motcua.portalsim.models import Citizen, Delivery, PortalDossier, PortalFeedback, PortalFile
 from motcua.ratings import rules
@@ -391,6 +392,7 @@ FEEDBACK_STATUS = {
     "": "Đang gửi",
     "received": "Đã tiếp nhận, đang xử lý",
     "supplement": "Cơ quan đề nghị bổ sung thông tin",
+    "supplemented": "Đã gửi thông tin bổ sung, đang xử lý",
     "published": "Đã có kết quả trả lời",
 }
 
@@ -498,6 +500,7 @@ def feedback_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "answered": _local(fb.answered_at),
         "published": _local(fb.published_at),
         "can_rate": fb.status == "published" and fb.rating is None,
+        "can_supply": fb.status == "supplement",
         "points": [
             (5, "Rất hài lòng"),
             (4, "Hài lòng"),
@@ -507,6 +510,33 @@ def feedback_detail(request: HttpRequest, ref: str) -> HttpResponse:
         ],
     }
     return _page(request, "feedback_detail.html", context)
+
+
+@require_POST
+@signed_in
+def feedback_supplement(request: HttpRequest, ref: str) -> HttpResponse:
+    """The citizen's answer to the unit's supplement request, sent as `feedback.supplemented`."""
+    fb = _my_feedback(request, ref)
+    content = nfc(request.POST.get("content", "")).strip()
+    if fb.status != "supplement" or not content:
+        messages.error(request, "Hãy nhập thông tin bổ sung.")
+        return redirect("portalsim:feedback_detail", ref=ref)
+    status, answer = province.send(
+        request,
+        {
+            "message_id": f"{fb.ref}:supplement:{hashlib.sha256(content.encode()).hexdigest()[:12]}",
+            "type": "feedback.supplemented",
+            "external_id": fb.ref,
+            "content": content,
+        },
+    )
+    if status == 200:
+        fb.status, fb.supplement_answer = "supplemented", content
+        fb.save(update_fields=["status", "supplement_answer"])
+        messages.success(request, "Đã gửi thông tin bổ sung cho cơ quan.")
+    else:
+        messages.error(request, f"Chưa gửi được thông tin bổ sung: {answer.get('detail', status)}")
+    return redirect("portalsim:feedback_detail", ref=ref)
 
 
 @require_POST

@@ -18,6 +18,7 @@ urlpatterns = [
     path("phan-anh/", portal.feedback, name="feedback"),
     path("phan-anh/<str:ref>/", portal.feedback_detail, name="feedback_detail"),
     path("phan-anh/<str:ref>/danh-gia/", portal.feedback_rate, name="feedback_rate"),
+    path("phan-anh/<str:ref>/bo-sung/", portal.feedback_supplement, name="feedback_supplement"),
     path("api/receiver", receiver.receive, name="receiver"),
     path("dieu-khien/", control.control, name="control"),
     path("vneid/.well-known/openid-configuration", vneid.discovery, name="vneid_discovery"),

@@ -2,7 +2,8 @@
 VNeID on the national-portal simulator sends a feedback from a phone (with an attachment); it reaches
 motcua through the adapter's signed protocol; staff classify, answer, approve and publish in the back
 office; the published answer travels back over channel `dvcqg` and shows on the simulator, where the
-citizen rates it 1–5 (back to motcua as `feedback.rated`).
+citizen rates it 1–5 (back to motcua as `feedback.rated`). On the way the unit asks for a supplement,
+which the citizen answers on the simulator (`feedback.supplemented`).
 
 Kept beside the back-office browser tests for the session-wide Chromium fixture.
 """
@@ -67,6 +68,28 @@ def test_feedback_sent_on_the_simulator_is_answered_and_rated_there(
     specialist = login(staff, live_server, "minh")
     specialist.goto(f"{live_server.url}/backoffice/phan-anh/{fb.code}/")
     run(specialist, "Phân loại, xử lý bước đầu", case="within_authority", topic="procedure")
+
+    # The unit asks for more; the request reaches the simulator, the citizen answers it there.
+    run(specialist, "Yêu cầu bổ sung thông tin", message="Xin cho biết mã hồ sơ khai sinh trên giấy hẹn.")
+    specialist.get_by_text("Đã gửi yêu cầu bổ sung cho người gửi.").wait_for()
+    for _ in range(10):
+        if worker.deliver_due() == 0:
+            break
+    citizen.reload()
+    citizen.get_by_text("Cơ quan đề nghị bổ sung thông tin").wait_for()  # "my feedback" shows the request
+    citizen.get_by_role("link", name="Chậm trả kết quả đăng ký khai sinh").click()
+    citizen.get_by_text("Xin cho biết mã hồ sơ khai sinh").wait_for()
+    citizen.get_by_label("Thông tin bổ sung").fill("Mã hồ sơ H32.101-260302-0007, hẹn trả ngày 05/3.")
+    check_layout(citizen)
+    citizen.get_by_role("button", name="Gửi thông tin bổ sung").click()
+    citizen.get_by_text("Đã gửi thông tin bổ sung cho cơ quan.").wait_for()
+    citizen.get_by_role("link", name="Phản ánh, kiến nghị").click()  # back to "my feedback"
+    fb.refresh_from_db()
+    assert fb.status == "processing" and "H32.101-260302-0007" in fb.content
+    assert list(fb.events.values_list("type", flat=True))[-2:] == ["supplement_requested", "supplemented"]
+    specialist.reload()
+    specialist.get_by_text("H32.101-260302-0007").first.wait_for()  # the answer is on the staff page
+
     run(specialist, "Soạn trả lời, trình lãnh đạo", answer="Hồ sơ đã có kết quả, mời nhận tại bộ phận một cửa.")
     specialist.get_by_text("Đã trình dự thảo trả lời.").wait_for()
     leader = login(staff, live_server, "hai")
@@ -80,7 +103,10 @@ def test_feedback_sent_on_the_simulator_is_answered_and_rated_there(
     from motcua.notifications.models import OutboxMessage
 
     sent = OutboxMessage.objects.filter(channel="dvcqg").values_list("key", "status", "last_error")
-    assert [(k, st) for k, st, _e in sent] == [(f"feedback:{fb.code}:published:portal", "sent")], list(sent)
+    assert sorted((k, st) for k, st, _e in sent) == [
+        (f"feedback:{fb.code}:published:portal", "sent"),
+        (f"feedback:{fb.code}:supplement:portal", "sent"),
+    ], list(sent)
 
     citizen.reload()
     citizen.get_by_text("Đã có kết quả trả lời").wait_for()  # "my feedback" shows the new status

@@ -212,3 +212,23 @@ def test_audit_verify_command_covers_feedback(world: dict[str, Any], capsys: Any
     assert main(["audit", "verify"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"motcua: audit failed: feedback {fb.code} event 1: hash mismatch (edited or reordered)"]
+
+
+def test_the_submitter_answers_a_supplement_request_through_the_portal(world: dict[str, Any]) -> None:
+    from motcua.feedback import portal
+
+    fb = inbound.receive(payload(unit="H32.28", external_id="DVCQG-7"), channel="portal", now=at(2026, 3, 2, 9))
+    message = {"type": "feedback.supplemented", "external_id": "DVCQG-7", "content": "Mã hồ sơ H32.28-0007."}
+    assert portal.handle_supplemented(message)[0] == 409  # nothing was asked yet
+    fb = run("classify", world["spec_b"], fb, at(2026, 3, 2, 10), case="within_authority")
+    fb = run("request_supplement", world["spec_b"], fb, at(2026, 3, 2, 11), message="Xin cho biết mã hồ sơ.")
+    assert portal.handle_supplemented({**message, "content": "  "})[0] == 400
+    assert portal.handle_supplemented({**message, "external_id": "DVCQG-404"})[0] == 404
+    status, answer = portal.handle_supplemented(message)
+    assert (status, answer["status"]) == (200, "processing")
+    assert portal.handle_supplemented(message)[0] == 200  # the portal's retry of a delivered answer
+    fb.refresh_from_db()
+    assert fb.content.endswith("[Bổ sung] Mã hồ sơ H32.28-0007.")
+    assert [e.type for e in fb.events.order_by("seq")][-2:] == ["supplement_requested", "supplemented"]
+    assert fb.events.filter(type="supplemented").count() == 1
+    assert portal.handle_supplemented({**message, "content": "Khác."})[0] == 409
