@@ -135,8 +135,19 @@ def free_port() -> int:
 def start_server(
     url: str, port: int, workers: int = WORKERS, extra_env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    """`python -m motcua serve` in its own process group (so that it can be killed whole); waits for /healthz."""
-    env = {**os.environ, "MOTCUA_DATABASE_URL": url, "MOTCUA_ALLOWED_HOSTS": "127.0.0.1", **(extra_env or {})}
+    """`python -m motcua serve` in its own process group (so that it can be killed whole); waits for /healthz.
+
+    Every benchmark client is 127.0.0.1, where a real public sees thousands of addresses: the per-address
+    public rate limit (60 per 10 minutes) would answer 429 to all but the first look-ups, so it is lifted
+    for the measurement (the limiter's own cost stays on the path: it still counts every request).
+    """
+    env = {
+        **os.environ,
+        "MOTCUA_DATABASE_URL": url,
+        "MOTCUA_ALLOWED_HOSTS": "127.0.0.1",
+        "MOTCUA_PUBLIC_RATE_LIMIT": "1000000000",
+        **(extra_env or {}),
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "motcua", "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         env=env,
@@ -308,6 +319,10 @@ def run(quick: bool = False) -> dict[str, Any]:
     ratios_intake = [i["per_s"] / f["per_s"] for i, f in zip(intakes, floors16, strict=True)]
     ratios_lookup = [i["per_s"] / f["per_s"] for i, f in zip(lookups, floors50, strict=True)]
     peak = sampler.peak
+    intake_errors, lookup_errors = sum(i["errors"] for i in intakes), sum(i["errors"] for i in lookups)
+    intake_ratio = round(intake_ps / floor_ps, 3) if intake_ps and floor_ps else None
+    lookup_ratio = round(lookup_ps / floor50_ps, 3) if lookup_ps and floor50_ps else None
+    intake_p99, lookup_p99 = _med(intakes, "p99_ms"), _med(lookups, "p99_ms")
     return {
         "intake_http": {
             "server": f"python -m motcua serve --workers {WORKERS} (gunicorn sync workers)",
@@ -316,15 +331,22 @@ def run(quick: bool = False) -> dict[str, Any]:
             "repeats": reps,
             "dossiers_per_s": intake_ps,
             "p50_ms": _med(intakes, "p50_ms"),
-            "p99_ms": _med(intakes, "p99_ms"),
-            "errors": sum(i["errors"] for i in intakes),
+            "p99_ms": intake_p99,
+            "errors": intake_errors,
             "baseline_healthz_per_s": floor_ps,
             "baseline_healthz_p99_ms": _med(floors16, "p99_ms"),
-            "ratio": round(intake_ps / floor_ps, 3) if intake_ps and floor_ps else None,
+            "ratio": intake_ratio,
             "ratio_per_rep_median": round(statistics.median(ratios_intake), 3),
             "runs": intakes,
             "baseline_runs": floors16,
             "goal": ">= 500 dossiers/s on 2 cores, >= 0.3x the trivial endpoint, p99 <= 100 ms",
+            # An error answer is not a measured request: any error voids the figure.
+            "met": bool(
+                intake_errors == 0
+                and (intake_ps or 0) >= 500
+                and (intake_ratio or 0) >= 0.3
+                and (intake_p99 or 1e9) <= 100
+            ),
         },
         "lookup_http": {
             "clients": LOOKUP_CLIENTS,
@@ -333,15 +355,16 @@ def run(quick: bool = False) -> dict[str, Any]:
             "dossiers_looked_up": len(pairs),
             "lookups_per_s": lookup_ps,
             "p50_ms": _med(lookups, "p50_ms"),
-            "p99_ms": _med(lookups, "p99_ms"),
-            "errors": sum(i["errors"] for i in lookups),
+            "p99_ms": lookup_p99,
+            "errors": lookup_errors,
             "baseline_healthz_per_s": floor50_ps,
             "baseline_healthz_p99_ms": _med(floors50, "p99_ms"),
-            "ratio": round(lookup_ps / floor50_ps, 3) if lookup_ps and floor50_ps else None,
+            "ratio": lookup_ratio,
             "ratio_per_rep_median": round(statistics.median(ratios_lookup), 3),
             "runs": lookups,
             "baseline_runs": floors50,
             "goal": "p99 <= 50 ms at 50 concurrent clients, >= 0.5x the trivial endpoint's throughput",
+            "met": bool(lookup_errors == 0 and (lookup_ratio or 0) >= 0.5 and (lookup_p99 or 1e9) <= 50),
         },
         "memory_serve": {
             "workers": WORKERS,
