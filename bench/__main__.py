@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench import summary
+
 BENCHMARKS = [
     "bench.calendar_batch",
     "bench.calendar_peers",
@@ -61,7 +63,10 @@ def main() -> int:
     out = Path(os.environ.get("MOTCUA_DATA_DIR", "var")) / "bench" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    print(f"bench: wrote {out}", file=sys.stderr)
+    table = summary.markdown(results)
+    (out.parent / "summary.md").write_text(table)
+    print(table, file=sys.stderr)
+    print(f"bench: wrote {out} and {out.parent / 'summary.md'}", file=sys.stderr)
     return 0
 
 
