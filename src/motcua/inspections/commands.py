@@ -114,14 +114,32 @@ def _text(label: str, required: bool = True, max_length: int = 4000, area: bool 
     )
 
 
+DATE_FORMATS = ["iso-8601", "%d/%m/%Y"]
+DATE_ERRORS = {"invalid": "Ngày không hợp lệ (ngày/tháng/năm).", "required": "Nhập ngày.", "null": "Nhập ngày."}
+INT_ERRORS = {
+    "invalid": "Nhập một số nguyên.",
+    "min_value": "Số nhỏ hơn mức cho phép ({min_value}).",
+    "max_value": "Số lớn hơn mức cho phép ({max_value}).",
+    "max_string_length": "Số quá lớn.",
+    "required": "Nhập số.",
+}
+
+
 # --- plans ---------------------------------------------------------------------------------------
 
 
 class PlanSchema(serializers.Serializer[Any]):
-    year = serializers.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    year = serializers.IntegerField(error_messages=INT_ERRORS, label="Năm", min_value=2000, max_value=2100)
     name = _text("Tên kế hoạch", max_length=300, area=False)
     decision_number = _text("Số quyết định", required=False, max_length=60, area=False)
-    decision_date = serializers.DateField(label="Ngày quyết định", required=False, allow_null=True, default=None)
+    decision_date = serializers.DateField(
+        error_messages=DATE_ERRORS,
+        input_formats=DATE_FORMATS,
+        label="Ngày quyết định",
+        required=False,
+        allow_null=True,
+        default=None,
+    )
 
 
 @command(
@@ -151,8 +169,8 @@ def _not_approved(plan: InspectionPlan) -> str:
 
 class PlanItemSchema(serializers.Serializer[Any]):
     unit = serializers.CharField(label="Đơn vị được kiểm tra (mã)", max_length=40)
-    start_date = serializers.DateField(label="Từ ngày")
-    end_date = serializers.DateField(label="Đến ngày")
+    start_date = serializers.DateField(error_messages=DATE_ERRORS, input_formats=DATE_FORMATS, label="Từ ngày")
+    end_date = serializers.DateField(error_messages=DATE_ERRORS, input_formats=DATE_FORMATS, label="Đến ngày")
     topics = _text("Nội dung kiểm tra", required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -218,7 +236,7 @@ def approve_plan(c: Ctx) -> None:
 
 
 class InspectionSchema(serializers.Serializer[Any]):
-    inspected_on = serializers.DateField(label="Ngày kiểm tra")
+    inspected_on = serializers.DateField(error_messages=DATE_ERRORS, input_formats=DATE_FORMATS, label="Ngày kiểm tra")
     team = _text("Thành phần đoàn kiểm tra", required=False)
 
 
@@ -301,6 +319,7 @@ class RemediationSchema(serializers.Serializer[Any]):
     text = _text("Yêu cầu khắc phục")
     owner_unit = serializers.CharField(label="Đơn vị khắc phục (mã)", max_length=40)
     deadline_days = serializers.IntegerField(
+        error_messages=INT_ERRORS,
         label="Thời hạn (ngày làm việc kể từ ngày kết luận)",
         required=False,
         allow_null=True,
@@ -308,7 +327,14 @@ class RemediationSchema(serializers.Serializer[Any]):
         min_value=1,
         max_value=365,
     )
-    deadline_date = serializers.DateField(label="Hoặc hạn cụ thể", required=False, allow_null=True, default=None)
+    deadline_date = serializers.DateField(
+        error_messages=DATE_ERRORS,
+        input_formats=DATE_FORMATS,
+        label="Hoặc hạn cụ thể",
+        required=False,
+        allow_null=True,
+        default=None,
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("deadline_days") is None and attrs.get("deadline_date") is None:
