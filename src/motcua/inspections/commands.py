@@ -115,7 +115,11 @@ def _text(label: str, required: bool = True, max_length: int = 4000, area: bool 
 
 
 DATE_FORMATS = ["iso-8601", "%d/%m/%Y"]
-DATE_ERRORS: dict[str, Any] = {"invalid": "Ngày không hợp lệ (ngày/tháng/năm).", "required": "Nhập ngày.", "null": "Nhập ngày."}
+DATE_ERRORS: dict[str, Any] = {
+    "invalid": "Ngày không hợp lệ (ngày/tháng/năm).",
+    "required": "Nhập ngày.",
+    "null": "Nhập ngày.",
+}
 INT_ERRORS: dict[str, Any] = {
     "invalid": "Nhập một số nguyên.",
     "min_value": "Số nhỏ hơn mức cho phép ({min_value}).",
