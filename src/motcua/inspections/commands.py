@@ -70,6 +70,21 @@ def append(type: str, actor: Any, at: datetime, payload: dict[str, Any], **links
     return Event.objects.create(type=type, actor_id=getattr(actor, "pk", None), at=at, payload=payload, **links)
 
 
+# How the history names each event (Vietnamese, for the screens).
+EVENT_LABELS = {
+    "plan_created": "Lập kế hoạch kiểm tra",
+    "plan_item_added": "Thêm đơn vị vào kế hoạch",
+    "plan_approved": "Phê duyệt kế hoạch",
+    "inspection_recorded": "Ghi biên bản kiểm tra",
+    "finding_added": "Ghi nhận tồn tại, hạn chế",
+    "remediation_added": "Kiến nghị khắc phục",
+    "concluded": "Kết luận kiểm tra",
+    "progress_reported": "Đơn vị báo cáo kết quả khắc phục",
+    "closed": "Xác nhận đã khắc phục, đóng",
+    "sent_back": "Trả lại, yêu cầu tiếp tục khắc phục",
+}
+
+
 @dataclass
 class Ctx:
     obj: Any

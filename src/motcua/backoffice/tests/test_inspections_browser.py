@@ -116,7 +116,7 @@ def test_finding_remediation_closure_and_overdue_list(
         unit.get_by_role("link", name="bien-ban-niem-yet.pdf").wait_for()
         assert unit.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"
         item.refresh_from_db()
-        assert item.status == "reported" and bytes(item.reports.get().data) == PDF
+        assert item.status == "reported" and bytes(item.reports.get().data or b"") == PDF
 
         inspector = login(desktop, live_server, "inspector")
         inspector.goto(f"{base}/khac-phuc/{item.pk}/")

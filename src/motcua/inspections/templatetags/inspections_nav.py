@@ -11,3 +11,11 @@ def may_use_inspections(user: Any) -> bool:
     from motcua.inspections.views import may_use
 
     return may_use(user)
+
+
+@register.filter
+def event_label(event_type: str) -> str:
+    """The Vietnamese name of a history event."""
+    from motcua.inspections.commands import EVENT_LABELS
+
+    return EVENT_LABELS.get(event_type, event_type)

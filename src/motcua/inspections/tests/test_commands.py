@@ -37,8 +37,7 @@ def concluded_item(w: dict[str, Any], days: int = 5, unit: str = "H32.101") -> R
         {"text": "Cập nhật niêm yết", "owner_unit": unit, "deadline_days": days},
     )
     c.execute("conclude", w["inspector"], ins, {"conclusion": "Cơ bản thực hiện tốt."}, now=at(2026, 3, 2, 9))
-    rem.refresh_from_db()
-    return rem
+    return RemediationItem.objects.get(pk=rem.pk)
 
 
 def test_the_whole_journey_with_history(world: dict[str, Any]) -> None:
@@ -48,7 +47,7 @@ def test_the_whole_journey_with_history(world: dict[str, Any]) -> None:
     c.execute("report_progress", world["ward_admin"], rem, {"text": "Đã cập nhật", "evidence": up}, now=at(2026, 3, 5))
     rem.refresh_from_db()
     assert rem.status == "reported"
-    assert bytes(rem.reports.get().data) == PDF
+    assert bytes(rem.reports.get().data or b"") == PDF
     c.execute("close", world["inspector"], rem, {"note": "Đạt"}, now=at(2026, 3, 6))
     rem.refresh_from_db()
     assert rem.status == "closed"
@@ -64,6 +63,7 @@ def test_the_whole_journey_with_history(world: dict[str, Any]) -> None:
         "progress_reported",
         "closed",
     ]
+    assert set(types) | {"sent_back"} == set(c.EVENT_LABELS)
 
 
 def test_events_are_append_only(world: dict[str, Any]) -> None:
@@ -181,3 +181,25 @@ def test_overdue_metric(world: dict[str, Any]) -> None:
         assert metrics.overdue_remediation("H32.27", 2026) == (1, 1)
         assert metrics.overdue_remediation("H32.101", 2025) == (0, 0)
     assert a.pk and other.pk
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE inspections_event SET payload = '{}'",
+        "DELETE FROM inspections_event",
+        "UPDATE inspections_progressreport SET text = 'x'",
+        "DELETE FROM inspections_progressreport",
+    ],
+)
+def test_the_database_refuses_rewriting_history(world: dict[str, Any], statement: str) -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    rem = concluded_item(world)
+    c.execute("report_progress", world["ward_admin"], rem, {"text": "Xong"})
+    before = Event.objects.count()
+    with pytest.raises(DatabaseError) as caught, transaction.atomic(), connection.cursor() as cur:
+        cur.execute(statement)
+    assert "append-only" in str(caught.value)
+    assert Event.objects.count() == before and rem.reports.get().text == "Xong"
