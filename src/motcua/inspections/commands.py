@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -65,9 +66,23 @@ def unit_of(kind: str, obj: Any) -> Any:
     return obj.owner_unit if kind == "remediation" else None
 
 
+# The retry key of the command being run: each command appends exactly one event, which carries it.
+_KEY: ContextVar[str | None] = ContextVar("inspections_key", default=None)
+
+
 def append(type: str, actor: Any, at: datetime, payload: dict[str, Any], **links: Any) -> Event:
     payload = json.loads(json.dumps(payload, default=str))
-    return Event.objects.create(type=type, actor_id=getattr(actor, "pk", None), at=at, payload=payload, **links)
+    return Event.objects.create(
+        type=type, actor_id=getattr(actor, "pk", None), at=at, payload=payload, key=_KEY.get(), **links
+    )
+
+
+class Replayed(Exception):
+    """The same form was already accepted (a retry): nothing is done again."""
+
+    def __init__(self, event: Event) -> None:
+        super().__init__(event.type)
+        self.event = event
 
 
 # How the history names each event (Vietnamese, for the screens).
@@ -546,26 +561,43 @@ def _clean(data: Any) -> dict[str, Any]:
 
 
 def execute(
-    name: str, actor: Any, obj: Any = None, data: dict[str, Any] | None = None, now: datetime | None = None
+    name: str,
+    actor: Any,
+    obj: Any = None,
+    data: dict[str, Any] | None = None,
+    now: datetime | None = None,
+    key: str | None = None,
 ) -> Any:
-    """Run one command in one transaction: lock → permission → state → input → run. Returns what it made or changed."""
+    """Run one command in one transaction: lock → permission → state → input → run. Returns what it
+    made or changed. With a `key` (the form's), a retry of an accepted run raises `Replayed` instead."""
     if name not in TABLE:
         raise InspectionError("Thao tác không tồn tại.", "unknown_command")
     cmd = TABLE[name]
     now = now or timezone.now()
-    with transaction.atomic():
-        if cmd.target != "province":
-            if obj is None or not isinstance(obj, MODELS[cmd.target]):
-                raise InspectionError("Thao tác không áp dụng cho đối tượng này.", "wrong_target")
-            obj = MODELS[cmd.target].objects.select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
-        if not access.can(actor, cmd.action, unit_of(cmd.target, obj)):
-            raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
-        if obj is not None and (why := cmd.state(obj)):
-            raise InspectionError(why, "illegal_state")
-        schema = cmd.schema(data=_clean(data))
-        if not schema.is_valid():
-            fields = {k: str(v[0]) if isinstance(v, list) else str(v) for k, v in schema.errors.items()}
-            raise InspectionError(next(iter(fields.values()), "Dữ liệu không hợp lệ."), "invalid_input", fields)
-        ctx = Ctx(obj, actor, dict(schema.validated_data), now)
-        cmd.run(ctx)
+    key = (key or "")[:100] or None
+    if key and (done := Event.objects.filter(key=key).first()) is not None:
+        raise Replayed(done)
+    token = _KEY.set(key)
+    try:
+        with transaction.atomic():
+            if cmd.target != "province":
+                if obj is None or not isinstance(obj, MODELS[cmd.target]):
+                    raise InspectionError("Thao tác không áp dụng cho đối tượng này.", "wrong_target")
+                obj = MODELS[cmd.target].objects.select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
+            if not access.can(actor, cmd.action, unit_of(cmd.target, obj)):
+                raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+            if obj is not None and (why := cmd.state(obj)):
+                raise InspectionError(why, "illegal_state")
+            schema = cmd.schema(data=_clean(data))
+            if not schema.is_valid():
+                fields = {k: str(v[0]) if isinstance(v, list) else str(v) for k, v in schema.errors.items()}
+                raise InspectionError(next(iter(fields.values()), "Dữ liệu không hợp lệ."), "invalid_input", fields)
+            ctx = Ctx(obj, actor, dict(schema.validated_data), now)
+            cmd.run(ctx)
+    except IntegrityError:
+        if key and (done := Event.objects.filter(key=key).first()) is not None:
+            raise Replayed(done) from None  # a concurrent retry won the race
+        raise
+    finally:
+        _KEY.reset(token)
     return ctx.result if ctx.result is not None else obj

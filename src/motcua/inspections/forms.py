@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from rest_framework import serializers
@@ -39,6 +40,7 @@ def describe(
         "name": cmd.name,
         "label": cmd.label,
         "url": url,
+        "key": secrets.token_urlsafe(18),  # a retry of the same form is recognised, not run twice
         "multipart": any(x["widget"] == "file" for x in fields),
         "fields": fields,
         "form_error": (errors or {}).get("form", "")

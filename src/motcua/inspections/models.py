@@ -178,6 +178,7 @@ class Event(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     at = models.DateTimeField()
     payload = models.JSONField(default=dict)
+    key = models.CharField(max_length=100, null=True, blank=True, unique=True)  # the form's retry key
 
     class Meta:
         ordering = ["at", "id"]

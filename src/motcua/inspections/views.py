@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from motcua.inspections import commands, exports, forms, rules
-from motcua.inspections.commands import InspectionError
+from motcua.inspections.commands import InspectionError, Replayed
 from motcua.inspections.models import Finding, Inspection, InspectionPlan, PlanItem, RemediationItem, RemediationStatus
 from motcua.organizations import access
 from motcua.organizations.access import Action
@@ -303,13 +303,21 @@ def _run(request: HttpRequest, target: str, name: str, pk: int | None) -> HttpRe
             raise Http404
         if target == "remediation":
             obj = _visible_item(request.user, pk)
-    data: dict[str, Any] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    data: dict[str, Any] = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "_key")}
     fields = cmd.schema().fields
     # An empty optional field is "not given", so its default applies.
     data = {k: v for k, v in data.items() if not (v == "" and k in fields and not fields[k].required)}
     data.update({k: request.FILES[k] for k in request.FILES})
     try:
-        result = commands.execute(name, request.user, obj, data)
+        result = commands.execute(name, request.user, obj, data, key=request.POST.get("_key"))
+    except Replayed as again:
+        messages.info(request, "Yêu cầu này đã được thực hiện trước đó.")
+        ev = again.event
+        if ev.item_id:
+            return redirect("inspections:remediation", pk=ev.item_id)
+        if ev.inspection_id:
+            return redirect("inspections:inspection", pk=ev.inspection_id)
+        return redirect("inspections:plan", pk=ev.plan_id)
     except InspectionError as exc:
         messages.error(request, exc.message)
         errs = {name: exc.fields or {"form": exc.message}, "_pk": pk}

@@ -203,3 +203,16 @@ def test_the_database_refuses_rewriting_history(world: dict[str, Any], statement
         cur.execute(statement)
     assert "append-only" in str(caught.value)
     assert Event.objects.count() == before and rem.reports.get().text == "Xong"
+
+
+def test_a_retry_with_the_same_key_is_replayed(world: dict[str, Any]) -> None:
+    rem = concluded_item(world)
+    ins = c.execute(
+        "record_inspection", world["inspector"], rem.finding.inspection.plan_item, {"inspected_on": "2026-04-01"}
+    )
+    f = c.execute("add_finding", world["inspector"], ins, {"text": "x"}, key="k-1")
+    assert f.pk
+    with pytest.raises(c.Replayed) as again:
+        c.execute("add_finding", world["inspector"], ins, {"text": "x"}, key="k-1")
+    assert again.value.event.type == "finding_added"
+    assert ins.findings.count() == 1

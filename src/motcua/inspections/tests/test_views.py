@@ -89,3 +89,22 @@ def test_overdue_list_and_xlsx(world: dict[str, Any]) -> None:
         # The ward's administrator sees only the ward's overdue item.
         mine = client(world["ward_admin"]).get("/backoffice/kiem-tra/qua-han/").content.decode()
         assert "H32.101" in mine and "Sở Tư pháp" not in mine
+
+
+def test_a_retried_form_is_not_run_twice(world: dict[str, Any]) -> None:
+    rem = concluded_item(world)
+    ins = rem.finding.inspection
+    plan_item = ins.plan_item
+    c = client(world["inspector"])
+    page = c.get(f"/backoffice/kiem-tra/ke-hoach/{plan_item.plan_id}/").content.decode()
+    assert 'name="_key"' in page
+    form = {"inspected_on": "2026-04-01", "_key": "retry-key-1"}
+    first = c.post(f"/backoffice/kiem-tra/don-vi-kiem-tra/{plan_item.pk}/record_inspection/", form)
+    again = c.post(f"/backoffice/kiem-tra/don-vi-kiem-tra/{plan_item.pk}/record_inspection/", form)
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    assert plan_item.inspections.count() == 2  # the earlier one and this one, once
+    reported = {"text": "Đã sửa", "_key": "retry-key-2"}
+    ward = client(world["ward_admin"])
+    for _ in range(2):
+        assert ward.post(f"/backoffice/kiem-tra/khac-phuc/{rem.pk}/report_progress/", reported).status_code == 302
+    assert rem.reports.count() == 1
