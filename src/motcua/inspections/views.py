@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from motcua.inspections import commands, exports, forms, rules
@@ -216,7 +217,7 @@ def evidence(request: HttpRequest, pk: int, report: int) -> HttpResponse:
     if rep is None or rep.data is None:
         raise Http404
     response = HttpResponse(bytes(rep.data), content_type=rep.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{rep.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, rep.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

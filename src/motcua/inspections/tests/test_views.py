@@ -59,11 +59,12 @@ def test_unit_reports_and_inspector_closes(world: dict[str, Any]) -> None:
     assert bad.status_code == 400 and "không khớp" in bad.content.decode()
     ok = ward.post(
         f"/backoffice/kiem-tra/khac-phuc/{rem.pk}/report_progress/",
-        {"text": "Đã sửa", "evidence": SimpleUploadedFile("bien-ban.pdf", PDF)},
+        {"text": "Đã sửa", "evidence": SimpleUploadedFile('biên bản "họp".pdf', PDF)},
     )
     assert ok.status_code == 302
     report = rem.reports.get()
-    assert ward.get(f"/backoffice/kiem-tra/khac-phuc/{rem.pk}/minh-chung/{report.pk}/").content == PDF
+    got = ward.get(f"/backoffice/kiem-tra/khac-phuc/{rem.pk}/minh-chung/{report.pk}/")
+    assert got.content == PDF and got["Content-Disposition"].startswith("attachment; filename*=utf-8''")
     assert ward.post(f"/backoffice/kiem-tra/khac-phuc/{rem.pk}/close/", {}).status_code == 403
     insp = client(world["inspector"])
     assert insp.post(f"/backoffice/kiem-tra/khac-phuc/{rem.pk}/close/", {"note": "Đạt"}).status_code == 302
