@@ -38,3 +38,8 @@ def counts_against(due: date | None, status: str, closed_on: date | None, today:
     if status == CLOSED:
         return closed_late(due, closed_on)
     return is_overdue(due, status, today)
+
+
+def days_overdue(due: date, today: date) -> int:
+    """Calendar days past the deadline (0 when not past), as the overdue list shows them."""
+    return max(0, (today - due).days)

@@ -243,7 +243,7 @@ def _overdue(user: Any, year: int) -> dict[str, Any]:
     return {
         "today": today,
         "year": year,
-        "items": [{"r": r, "days": (today - r.due_on).days} for r in overdue if r.due_on],
+        "items": [{"r": r, "days": rules.days_overdue(r.due_on, today)} for r in overdue if r.due_on],
         "units": units,
     }
 

@@ -71,3 +71,9 @@ def test_what_counts_against_the_unit(due: date, status: str, closed: date, toda
 
 def test_no_deadline_yet_never_counts() -> None:
     assert not rules.counts_against(None, "open", None, date(2030, 1, 1))
+
+
+@given(DAYS, DAYS)
+def test_days_overdue(due: date, today: date) -> None:
+    n = rules.days_overdue(due, today)
+    assert n >= 0 and (n > 0) == rules.is_overdue(due, "open", today) and (n == 0 or due + timedelta(days=n) == today)
