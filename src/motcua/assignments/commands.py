@@ -463,6 +463,9 @@ def execute(
             raise PermissionDenied(why)
         if code:
             raise AssignmentError(why, code)
+        for fname, fld in cmd.schema().fields.items():  # an empty optional date/number box means "none"
+            if data.get(fname) == "" and fld.allow_null:
+                data[fname] = None
         schema = cmd.schema(data=data)
         if not schema.is_valid():
             fields = {k: str(v[0]) if isinstance(v, list) else str(v) for k, v in schema.errors.items()}
