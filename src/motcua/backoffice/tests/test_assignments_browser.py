@@ -5,7 +5,9 @@ in the counts and in the XLSX. And the unit's list at phone size without sideway
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,7 +105,8 @@ def test_task_assigned_updated_completed_late_is_counted_late(
             officer.get_by_role("link", name="Tải XLSX").click()
         from openpyxl import load_workbook
 
-        wb = load_workbook(dl.value.path())
+        assert dl.value.suggested_filename == "nhiem-vu-2026-20260320.xlsx"
+        wb = load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))
         assert [c.value for c in wb["Theo đơn vị"][3]][2:7] == [1, 0, 1, 0, 0]
         assert wb["Theo đơn vị"]["E2"].value == "Hoàn thành trễ hạn"
         listed = [c.value for c in wb["Danh sách nhiệm vụ"][2]]
