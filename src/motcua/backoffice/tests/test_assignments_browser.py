@@ -16,6 +16,7 @@ import time_machine
 from motcua.backoffice.tests import factories as f
 from motcua.backoffice.tests.conftest import PHONE
 from motcua.backoffice.tests.test_browser import login
+from motcua.backoffice.tests.test_feedback_browser import shot
 from motcua.calendar.engine import TZ
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,11 +97,13 @@ def test_task_assigned_updated_completed_late_is_counted_late(
         reporter.get_by_text("Đã ghi nhận hoàn thành nhiệm vụ.").wait_for()
         reporter.get_by_text("Hoàn thành trễ hạn").first.wait_for()
         assert reporter.get_by_role("link", name="ket-qua.pdf").count() == 1
+        shot(reporter, "assignments-task-completed-late.png")
 
         officer = login(context, live_server, "reform")
         officer.goto(f"{live_server.url}/backoffice/nhiem-vu/thong-ke/?year=2026")
         row = officer.locator("tr", has=officer.get_by_role("link", name="H32.101"))
         assert row.locator("td").all_inner_texts()[1:] == ["1", "0", "1", "0", "0"]
+        shot(officer, "assignments-summary.png")
         with officer.expect_download() as dl:
             officer.get_by_role("link", name="Tải XLSX").click()
         from openpyxl import load_workbook
@@ -119,5 +122,10 @@ def test_task_assigned_updated_completed_late_is_counted_late(
             small.goto(f"{live_server.url}/backoffice/nhiem-vu/")
             small.locator("td .tag", has_text="Hoàn thành trễ hạn").wait_for()
             assert small.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"
+            shot(small, "assignments-phone-list.png")
+            small.get_by_role("link", name=f"NV-{task.pk}").click()
+            small.get_by_role("heading", name="Diễn biến").wait_for()
+            assert small.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"
+            shot(small, "assignments-phone-task.png")
         finally:
             phone.close()
