@@ -155,7 +155,7 @@ def directive_page(
         {
             "d": d,
             "rows": queries.annotate(tasks, today),
-            "counts": (queries.counts_by(tasks, today, "directive") or [None])[0],
+            "counts": next(iter(queries.counts_by(tasks, today, "directive")), None),
             "labels": rules.OUTCOME_LABELS,
             "offered": _offered(request.user, d, errors, values),
             "nav": NAV,

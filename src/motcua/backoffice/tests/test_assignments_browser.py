@@ -6,7 +6,6 @@ in the counts and in the XLSX. And the unit's list at phone size without sideway
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +14,13 @@ import time_machine
 
 from motcua.backoffice.tests import factories as f
 from motcua.backoffice.tests.conftest import PHONE
+from motcua.backoffice.tests.factories import vn
 from motcua.backoffice.tests.test_browser import login
 from motcua.backoffice.tests.test_feedback_browser import shot
-from motcua.calendar.engine import TZ
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = {"name": "ket-qua.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% bao cao ket qua\n%%EOF\n"}
-
-
-def vn(*a: int) -> datetime:
-    return datetime(*a, tzinfo=TZ)
 
 
 def submit(page: Any, label: str, file: dict[str, Any] | None = None, **fields: str) -> None:
