@@ -4,10 +4,12 @@ the command table offers, counts per unit and per directive, the overdue list an
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -88,12 +90,16 @@ def task_list(request: HttpRequest) -> HttpResponse:
     rows = queries.annotate(qs.order_by("due_on", "id"), today)
     if status in rules.OUTCOMES:
         rows = [r for r in rows if r["outcome"] == status]
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("unit", unit), ("status", status), ("directive", directive)) if v})
     directives = _visible_directives(request.user)
     return render(
         request,
         "assignments/list.html",
         {
-            "rows": rows,
+            "rows": page,
+            "page": page,
+            "query": query,
             "directives": directives,
             "units": access.visible_units(request.user).filter(lead_tasks__isnull=False).distinct().order_by("code"),
             "outcomes": rules.OUTCOME_LABELS.items(),

@@ -76,3 +76,11 @@ def test_screens_from_directive_to_xlsx(world: dict[str, Any]) -> None:  # noqa:
     other = client(world["admin_b"])
     assert other.get(f"/backoffice/nhiem-vu/{task.pk}/").status_code == 404
     assert reform.get("/backoffice/nhiem-vu/thong-ke/?year=abc").status_code == 200
+
+
+def test_admin_is_read_only() -> None:
+    from django.contrib.auth import get_user_model
+
+    admin = client(get_user_model().objects.create_superuser("root", "root@example.org", "x"))
+    assert admin.get("/admin/assignments/task/").status_code == 200
+    assert admin.get("/admin/assignments/directive/add/").status_code == 403
