@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -454,11 +454,25 @@ def execute(
     now = now or timezone.now()
     data = nfc_deep(dict(data)) if isinstance(data, dict) else {}
     key = str(data.pop("nonce", "") or "")[:64] or None
+    try:
+        return _run(cmd, actor, target, data, upload, now, key)
+    except IntegrityError:
+        # A concurrent twin of this submission won the race (same nonce), or a unique number was
+        # taken meanwhile: answer like a retry, or with a message, never with a 500.
+        earlier = Event.objects.filter(key=key).select_related("task", "directive").first() if key else None
+        if earlier is not None:
+            return earlier.task or earlier.directive
+        raise AssignmentError("Dữ liệu vừa được thay đổi bởi thao tác khác, vui lòng thử lại.", "conflict") from None
+
+
+def _run(
+    cmd: Command, actor: Any, target: Any, data: dict[str, Any], upload: Upload | None, now: datetime, key: str | None
+) -> Any:
     with transaction.atomic():
         if key and (earlier := Event.objects.filter(key=key).select_related("task", "directive").first()):
             return earlier.task or earlier.directive
         target = _lock(target)
-        code, why = check(name, actor, target)
+        code, why = check(cmd.name, actor, target)
         if code == "forbidden":
             raise PermissionDenied(why)
         if code:

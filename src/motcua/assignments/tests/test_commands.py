@@ -188,3 +188,24 @@ def test_events_are_append_only(world: dict[str, Any]) -> None:
         ev.save()
     with pytest.raises(RuntimeError):
         ev.delete()
+
+
+def test_a_lost_race_is_a_retry_or_a_message(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import IntegrityError
+
+    d = commands.execute(
+        "create_directive",
+        world["reform"],
+        None,
+        {"number": "1/UBND", "issued_on": "2026-03-02", "issuer": "ubnd", "signer": "A", "title": "T", "nonce": "k1"},
+        now=vn(2026, 3, 2, 9),
+    )
+
+    def lose(*args: Any) -> Any:
+        raise IntegrityError("duplicate key")
+
+    monkeypatch.setattr(commands, "_run", lose)
+    assert commands.execute("create_directive", world["reform"], None, {"nonce": "k1"}) == d
+    with pytest.raises(AssignmentError) as e:
+        commands.execute("create_directive", world["reform"], None, {"nonce": "k2"})
+    assert e.value.code == "conflict"
