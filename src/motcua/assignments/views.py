@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -92,7 +92,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         rows = [r for r in rows if r["outcome"] == status]
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in (("unit", unit), ("status", status), ("directive", directive)) if v})
-    directives = _visible_directives(request.user)
+    directives = _visible_directives(request.user).annotate(n_tasks=Count("tasks", distinct=True))
     return render(
         request,
         "assignments/list.html",

@@ -60,6 +60,9 @@ def test_screens_from_directive_to_xlsx(world: dict[str, Any]) -> None:  # noqa:
             f"/backoffice/nhiem-vu/{task.pk}/post_progress/", {"text": "Đang rà soát 12 thủ tục", "percent": "30"}
         )
         clock.move_to(datetime(2026, 3, 20, 9, tzinfo=TZ))
+        page = reform.get("/backoffice/nhiem-vu/").content.decode()
+        assert "<title>Nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh giao — motcua</title>" in page
+        assert f'href="/backoffice/nhiem-vu/van-ban/{task.directive_id}/">45/TB-UBND</a>' in page
         page = reform.get("/backoffice/nhiem-vu/qua-han/").content.decode()
         assert "Rà soát TTHC" in page and "Đang rà soát 12 thủ tục" in page
         x = reform.get("/backoffice/nhiem-vu/bao-cao.xlsx?year=2026")
