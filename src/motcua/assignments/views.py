@@ -82,7 +82,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
     _require(request.user)
     today = timezone.localdate()
     qs = queries.visible(request.user)
-    unit, status, directive = (request.GET.get(k, "").strip() for k in ("unit", "status", "directive"))
+    unit, status, directive, year = (request.GET.get(k, "").strip() for k in ("unit", "status", "directive", "year"))
+    if year.isdigit() and len(year) == 4:
+        qs = qs.filter(due_on__year=int(year))
+    else:
+        year = ""
     if unit:
         qs = qs.filter(Q(lead_unit__code=unit) | Q(coordinating_units__code=unit)).distinct()
     if directive.isdigit():
@@ -91,7 +95,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if status in rules.OUTCOMES:
         rows = [r for r in rows if r["outcome"] == status]
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in (("unit", unit), ("status", status), ("directive", directive)) if v})
+    filters = {"unit": unit, "status": status, "directive": directive, "year": year}
+    query = urlencode({k: v for k, v in filters.items() if v})
     directives = _visible_directives(request.user).annotate(n_tasks=Count("tasks", distinct=True))
     return render(
         request,
@@ -103,7 +108,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "directives": directives,
             "units": access.visible_units(request.user).filter(lead_tasks__isnull=False).distinct().order_by("code"),
             "outcomes": rules.OUTCOME_LABELS.items(),
-            "f": {"unit": unit, "status": status, "directive": directive},
+            "f": filters,
             "may_create": bool(commands.offered(request.user, None)),
             "nav": NAV,
             "title": "Nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh giao",
@@ -296,6 +301,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         "assignments/summary.html",
         {
             "year": year,
+            "ys": str(year),
             "today": today,
             "by_unit": by_unit,
             "by_directive": by_directive,

@@ -87,3 +87,24 @@ def test_admin_is_read_only() -> None:
     admin = client(get_user_model().objects.create_superuser("root", "root@example.org", "x"))
     assert admin.get("/admin/assignments/task/").status_code == 200
     assert admin.get("/admin/assignments/directive/add/").status_code == 403
+
+
+def test_summary_numbers_open_their_lists(world: dict[str, Any]) -> None:  # noqa: F811
+    from motcua.assignments import commands
+    from motcua.assignments.tests.test_commands import directive, vn
+
+    d = directive(world, vn(2026, 3, 2, 9))
+    for deadline in ("2026-03-10", "2027-01-10"):
+        commands.execute(
+            "assign_task",
+            world["reform"],
+            d,
+            {"content": f"Hạn {deadline}", "lead_unit": "H32.101", "deadline": deadline},
+        )
+    reform = client(world["reform"])
+    with time_machine.travel(datetime(2026, 3, 20, 9, tzinfo=TZ), tick=False):
+        page = reform.get("/backoffice/nhiem-vu/thong-ke/?year=2026").content.decode()
+        assert 'href="/backoffice/nhiem-vu/?year=2026&amp;unit=H32.101&status=overdue">1</a>' in page
+        listed = reform.get("/backoffice/nhiem-vu/?year=2026&unit=H32.101&status=overdue").content.decode()
+        assert "Hạn 2026-03-10" in listed and "Hạn 2027-01-10" not in listed
+        assert "Hạn 2027-01-10" in reform.get("/backoffice/nhiem-vu/?year=x").content.decode()
