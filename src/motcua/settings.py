@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.surveys",
     "motcua.inspections",
+    "motcua.assignments",
 ]
 
 MIDDLEWARE = [

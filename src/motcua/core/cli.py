@@ -25,6 +25,7 @@ DEMO_LOADERS = [
     "motcua.feedback.demo",
     "motcua.surveys.demo",
     "motcua.inspections.demo",
+    "motcua.assignments.demo",
     "motcua.trust.demo",  # last: checkpoints the loaded demo
 ]
 
