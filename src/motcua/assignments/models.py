@@ -147,7 +147,9 @@ class Event(models.Model):
     directive = models.ForeignKey(Directive, on_delete=models.PROTECT, related_name="events")
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assignment_events"
+    )
     at = models.DateTimeField()
     payload = models.JSONField(default=dict)
     key = models.CharField(max_length=64, null=True, blank=True, unique=True)  # form nonce: retries are no-ops

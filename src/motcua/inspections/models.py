@@ -175,7 +175,9 @@ class Event(models.Model):
     inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     item = models.ForeignKey(RemediationItem, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="inspection_events"
+    )
     at = models.DateTimeField()
     payload = models.JSONField(default=dict)
     key = models.CharField(max_length=100, null=True, blank=True, unique=True)  # the form's retry key

@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField()),
                 ('payload', models.JSONField(default=dict)),
                 ('key', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assignment_events', to=settings.AUTH_USER_MODEL)),
                 ('directive', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='assignments.directive')),
                 ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='assignments.task')),
             ],

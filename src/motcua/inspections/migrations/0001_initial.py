@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField()),
                 ('payload', models.JSONField(default=dict)),
                 ('key', models.CharField(blank=True, max_length=100, null=True, unique=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='inspection_events', to=settings.AUTH_USER_MODEL)),
                 ('inspection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='inspections.inspection')),
                 ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='inspections.inspectionplan')),
                 ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='inspections.remediationitem')),
