@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "motcua.portalsim",
     "motcua.feedback",
     "motcua.surveys",
+    "motcua.reform",
 ]
 
 MIDDLEWARE = [
