@@ -34,6 +34,7 @@ urlpatterns = [
     path("backoffice/phan-anh/", include("motcua.feedback.urls")),
     path("khao-sat/", include("motcua.surveys.public_urls")),  # SIPAS: portal page, kiosk, paper form
     path("backoffice/khao-sat/", include("motcua.surveys.urls")),
+    path("backoffice/cai-cach/", include("motcua.reform.urls")),  # PAR-index (Chỉ số CCHC) scoring
     path("backoffice/", include("motcua.backoffice.urls")),
     path("analytics/", include("motcua.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

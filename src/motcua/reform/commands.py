@@ -33,6 +33,16 @@ from motcua.reform.models import (
 )
 
 A, R = AssessmentStatus, RoundStatus
+EVENT_LABELS = {
+    "self_scored": "Lưu điểm tự chấm",
+    "evidence_uploaded": "Tải tài liệu kiểm chứng",
+    "figures_refreshed": "Cập nhật số liệu hệ thống",
+    "submitted": "Gửi thẩm định",
+    "returned": "Trả lại đơn vị",
+    "adjusted": "Điều chỉnh điểm thẩm định",
+    "survey_entered": "Nhập kết quả điều tra",
+    "finalised": "Chốt kết quả",
+}
 MAX_COMMENT = 4000
 
 
@@ -151,6 +161,9 @@ def open_round(
         for unit in units:
             a = Assessment.objects.create(round=rnd, unit=unit)
             Score.objects.bulk_create([Score(assessment=a, criterion=c) for c in leaves])
+            refresh(a, now)  # the unit sees the system's figures from the start
+            recompute(a)
+            a.save()
         log("round_opened", actor, now, {"set": criteria_set.code, "units": [u.code for u in units]}, round=rnd)
     return rnd
 
