@@ -24,6 +24,7 @@ DEMO_LOADERS = [
     "motcua.portalsim.demo",  # the DVCQG/VNeID simulator's citizens and one online filing
     "motcua.feedback.demo",
     "motcua.surveys.demo",
+    "motcua.reform.demo",  # PAR-index rounds: two finished years and the open one
     "motcua.trust.demo",  # last: checkpoints the loaded demo
 ]
 

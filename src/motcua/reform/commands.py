@@ -101,7 +101,9 @@ def recompute(assessment: Assessment) -> None:
     )
     past = history(assessment.unit_id)
     past[assessment.round.year] = result["band"]
-    result["consequences"] = scoring.consequences(past, assessment.round.year)
+    # The consequences follow a final ranking only (a draft's points are not a ranking yet).
+    final = assessment.status == A.FINAL
+    result["consequences"] = scoring.consequences(past, assessment.round.year) if final else []
     result["provisional"] = assessment.status != A.FINAL
     assessment.result = result
 

@@ -187,6 +187,13 @@ def cap_explanation(reasons: list[str]) -> str:
     return "Đủ điểm xếp loại Tốt nhưng theo Kết luận 91-KL/TU chỉ được xếp loại Khá vì " + " và ".join(reasons) + "."
 
 
+def kl91_note(reasons: list[str]) -> str:
+    """Said whatever the points: the unit cannot be ranked Tốt this year, and why."""
+    if not reasons:
+        return ""
+    return "Theo Kết luận 91-KL/TU, đơn vị không được xếp loại Tốt vì " + " và ".join(reasons) + "."
+
+
 def consequences(history: Mapping[int, str], year: int) -> list[str]:
     """What KL 91-KL/TU attaches to the band of `year` given earlier years' bands ({year: band})."""
     band = history.get(year)
@@ -237,6 +244,7 @@ def evaluate(
         "capped": band != points_band,
         "cap_reasons": reasons,
         "cap_note": cap_explanation(reasons) if band != points_band else "",
+        "kl91_note": kl91_note(reasons),
         "late_share": late_share,
         "satisfaction": satisfaction,
         "thresholds": list(limits),

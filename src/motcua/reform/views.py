@@ -305,6 +305,8 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = years[0] if years else 0
     table = ranking.table(group, year)
+    for row in table:
+        row["viewable"] = may_view(request.user, row["a"])
     compare = ranking.comparison(group, years[:5])
     return render(
         request,
