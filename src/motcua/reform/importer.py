@@ -82,7 +82,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -307,7 +307,7 @@ def check(parsed: Parsed) -> tuple[dict[str, Any], list[Row], dict[str, Decimal]
             errors.append(f"set: 'total' is {h.get('total')} but the fields add up to {grand}")
     if not errors and CriteriaSet.objects.filter(code=code).exists():
         errors.append(f"set: a criteria set with code {code!r} already exists (raise 'version' and change 'code')")
-    if not errors and CriteriaSet.objects.filter(year=year, group=h["group"], version=version).exists():
+    if not errors and CriteriaSet.objects.filter(year=int(year or 0), group=h["group"], version=version).exists():
         errors.append(f"set: version {version} of the {h['group']} set for {year} already exists")
     if errors:
         raise ImportFailed(errors)
