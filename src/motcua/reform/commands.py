@@ -514,3 +514,49 @@ def advance_round(name: str, actor: Any, rnd: Round, now: datetime | None = None
         rnd.save()
         log(name, actor, now, {"status": dst}, round=rnd)
     return rnd
+
+
+# --- the survey component for a whole round (province) ---------------------------------------------
+
+
+def import_survey(
+    actor: Any, rnd: Round, rows: list[tuple[str, str, Any]], source: str, now: datetime | None = None
+) -> int:
+    """Enter (unit code, survey criterion code, index %) rows through the `survey` command, all or nothing.
+
+    Raises ReformError listing every refused row ("dòng N: ..."); returns the number of rows entered.
+    """
+    if not access.can(actor, Action.MANAGE_REFORM):
+        raise PermissionDenied("Bạn không có quyền nhập kết quả điều tra.")
+    now = now or timezone.now()
+    by_unit = {a.unit.code: a for a in rnd.assessments.select_related("unit")}
+    errors: list[str] = []
+    with transaction.atomic():
+        for i, (unit_code, criterion, value) in enumerate(rows, start=1):
+            a = by_unit.get(str(unit_code).strip())
+            if a is None:
+                errors.append(f"dòng {i}: đơn vị {unit_code} không thuộc đợt chấm điểm")
+                continue
+            try:
+                by_unit[a.unit.code] = execute(
+                    "survey", actor, a, {"criterion": criterion, "value": value, "source": source}, now=now
+                )
+            except ReformError as exc:
+                errors.append(f"dòng {i} ({unit_code}): {exc.message}")
+        if errors:
+            transaction.set_rollback(True)
+            raise ReformError("Không nhập được kết quả điều tra: " + "; ".join(errors[:10]), "invalid_input")
+    return len(rows)
+
+
+def sipas_rows(rnd: Round) -> list[tuple[str, str, Any]]:
+    """Rows for `import_survey` from motcua's own SIPAS campaigns of the round's year
+    (`analytics.kl91.sipas_satisfaction`), for each survey criterion and each unit with answers."""
+    from motcua.analytics.kl91 import sipas_satisfaction
+    from motcua.reform.metrics import year_bounds
+
+    start, end = year_bounds(rnd.year)
+    codes = set(rnd.assessments.values_list("unit__code", flat=True))
+    found = sipas_satisfaction(start, end, codes)
+    criteria = rnd.criteria_set.criteria.filter(method=Method.SURVEY).values_list("code", flat=True)
+    return [(unit, c, f"{found[unit]['index'] * 100:.2f}") for unit in sorted(found) for c in criteria]

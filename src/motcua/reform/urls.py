@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("mo-dot/<int:set_id>/", v.open_round, name="open"),
     path("xep-hang/", v.ranking_page, name="ranking"),
     path("dot/<int:pk>/", v.round_page, name="round"),
+    path("dot/<int:pk>/dieu-tra/", v.survey_import, name="survey-import"),
     path("dot/<int:pk>/<str:name>/", v.round_step, name="round-step"),
     path("danh-gia/<int:pk>/", v.assessment, name="assessment"),
     path("danh-gia/<int:pk>/bao-cao.<str:fmt>", v.report, name="report"),

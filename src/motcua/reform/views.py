@@ -121,10 +121,63 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             "rnd": rnd,
             "assessments": qs,
             "steps": commands.round_offered(request.user, rnd),
+            "survey": access.can(request.user, Action.MANAGE_REFORM) and rnd.status != "final",
             "nav": "reform",
             "title": f"Đợt chấm điểm CCHC năm {rnd.year}",
         },
     )
+
+
+@login_required
+@require_POST
+def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """The survey component for the whole round: from motcua's SIPAS campaigns, or a file
+    (XLSX or CSV with the columns unit, criterion, value in %), all or nothing."""
+    rnd = get_object_or_404(Round.objects.select_related("criteria_set"), pk=pk)
+    access.require(request.user, Action.MANAGE_REFORM)
+    upload = request.FILES.get("file")
+    try:
+        if request.POST.get("from") == "sipas":
+            rows, source = commands.sipas_rows(rnd), "SIPAS (motcua)"
+            if not rows:
+                raise ReformError("Chưa có kết quả khảo sát SIPAS nào cho các đơn vị trong năm.", "empty")
+        elif upload is not None:
+            rows, source = _survey_rows(upload.name or "", upload.read()), upload.name or "tệp"
+        else:
+            raise ReformError("Chọn tệp kết quả điều tra (XLSX hoặc CSV).", "invalid_input")
+        n = commands.import_survey(request.user, rnd, rows, source)
+    except ReformError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã nhập {n} kết quả điều tra.")
+    return redirect("reform:round", pk=pk)
+
+
+def _survey_rows(name: str, data: bytes) -> list[tuple[str, str, Any]]:
+    import csv
+    import io
+
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            raw = [list(r) for r in sheet.iter_rows(values_only=True)] if sheet is not None else []
+        except Exception:
+            raise ReformError("Không đọc được tệp XLSX.", "invalid_file") from None
+    elif name.lower().endswith(".csv"):
+        try:
+            raw = [list(r) for r in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
+        except UnicodeDecodeError:
+            raise ReformError("Tệp CSV phải mã hóa UTF-8.", "invalid_file") from None
+    else:
+        raise ReformError("Chỉ nhận tệp XLSX hoặc CSV.", "invalid_file")
+    rows = [r for r in raw if r and any(c not in (None, "") for c in r)]
+    if rows and str(rows[0][0] or "").strip().lower() in ("unit", "don_vi", "mã đơn vị"):
+        rows = rows[1:]
+    if not rows or any(len(r) < 3 for r in rows):
+        raise ReformError("Mỗi dòng cần 3 cột: mã đơn vị, mã tiêu chí, chỉ số (%).", "invalid_file")
+    return [(str(r[0] or ""), str(r[1] or ""), r[2]) for r in rows]
 
 
 @login_required

@@ -97,3 +97,21 @@ def test_other_units_and_clerks_are_refused(opened: Assessment, staff: dict[str,
     assert clerk.get(reverse("reform:rounds")).status_code == 403
     assert "Chấm điểm CCHC" not in clerk.get(reverse("backoffice:worklist")).content.decode()
     assert other.post(reverse("reform:import")).status_code == 403
+
+
+def test_survey_component_for_the_round(opened: Assessment, staff: dict[str, Any]) -> None:
+    reform = login(staff["reform"])
+    url = reverse("reform:survey-import", args=[opened.round_id])
+    bad = io.BytesIO(b"unit,criterion,value\nH32.101,8.1,88\nH32.999,8.1,70\nH32.102,1.1,50\n")
+    bad.name = "dieu-tra.csv"
+    r = reform.post(url, {"file": bad}, follow=True)
+    body = r.content.decode()
+    assert "dòng 2: đơn vị H32.999" in body and "dòng 3 (H32.102): Tiêu chí này không chấm bằng điều tra." in body
+    assert opened.scores.get(criterion__code="8.1").computed == {}  # all or nothing
+    good = io.BytesIO(b"H32.101,8.1,88\nH32.102,8.1,91.5\n")
+    good.name = "dieu-tra.csv"
+    assert "Đã nhập 2 kết quả điều tra." in reform.post(url, {"file": good}, follow=True).content.decode()
+    assert opened.scores.get(criterion__code="8.1").computed["points"] == "15.84"  # 18 × 88%
+    r = reform.post(url, {"from": "sipas"}, follow=True)
+    assert "Chưa có kết quả khảo sát SIPAS" in r.content.decode()
+    assert login(staff["admin101"]).post(url, {"from": "sipas"}).status_code == 403
