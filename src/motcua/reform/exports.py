@@ -13,7 +13,9 @@ from motcua.reform.models import Assessment
 def assessment_pdf(a: Assessment, rows: list[dict[str, Any]], history: list[dict[str, Any]]) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("reform/report_pdf.html", {"a": a, "rows": rows, "result": a.result, "history": history})
+    html = render_to_string(
+        "reform/pdf/assessment.html", {"a": a, "rows": rows, "result": a.result, "history": history}
+    )
     pdf = HTML(string=html).write_pdf()
     assert pdf is not None
     return bytes(pdf)

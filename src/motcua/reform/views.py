@@ -306,9 +306,7 @@ def run(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     else:
         data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     try:
-        commands.execute(name, request.user, a, data)
-        if name == "upload_evidence" and "content" not in data:
-            raise ReformError("Chọn tệp tài liệu kiểm chứng.", "invalid_input", {"file": "Chọn tệp."})
+        commands.execute(name, request.user, a, data)  # no file chosen: refused as an empty file
     except ReformError as exc:
         messages.error(request, exc.message)
         return assessment(request, pk, errors=exc.fields or {"form": exc.message})
