@@ -99,5 +99,8 @@ def test_self_assessment_appraisal_and_phone(
         p.goto(f"{live_server.url}/backoffice/cai-cach/danh-gia/{a.pk}/")
         p.locator("#band").wait_for()
         no_sideways_scroll(p)
+        p.goto(f"{live_server.url}/backoffice/cai-cach/xep-hang/?group=communes&year=2025")
+        p.locator("#ranking").wait_for()
+        no_sideways_scroll(p)
     finally:
         phone.close()

@@ -115,3 +115,18 @@ def test_survey_component_for_the_round(opened: Assessment, staff: dict[str, Any
     r = reform.post(url, {"from": "sipas"}, follow=True)
     assert "Chưa có kết quả khảo sát SIPAS" in r.content.decode()
     assert login(staff["admin101"]).post(url, {"from": "sipas"}).status_code == 403
+
+
+def test_served_pages_carry_no_inline_code(opened: Assessment, staff: dict[str, Any]) -> None:
+    from motcua.core.tests.test_csp import inline_code
+
+    c = login(staff["reform"])
+    for url in [
+        reverse("reform:rounds"),
+        reverse("reform:round", args=[opened.round_id]),
+        reverse("reform:assessment", args=[opened.pk]),
+        reverse("reform:ranking") + "?group=communes&year=2025",
+    ]:
+        r = c.get(url)
+        assert r.status_code == 200, url
+        assert not inline_code(r.content.decode()), (url, inline_code(r.content.decode()))
