@@ -52,11 +52,11 @@ def test_self_assessment_appraisal_and_phone(
     page.get_by_label("Điểm tự chấm 2.1").fill("18")
     page.get_by_label("Điểm tự chấm 2.2").fill("10")
     page.get_by_label("Giải trình").first.fill("Kế hoạch số 12/KH-UBND ngày 20/12/2024")
-    page.get_by_role("button", name="Lưu điểm tự chấm").click()
+    page.get_by_role("button", name="Lưu điểm tự chấm").first.click()
     page.get_by_text("Điểm phải là số từ 0 đến 20.00.").first.wait_for()
     assert page.get_by_label("Điểm tự chấm 1.1").input_value() == "30"  # nothing lost
     page.get_by_label("Điểm tự chấm 1.2").fill("20")
-    page.get_by_role("button", name="Lưu điểm tự chấm").click()
+    page.get_by_role("button", name="Lưu điểm tự chấm").first.click()
     page.get_by_text("Đã lưu điểm tự chấm.").wait_for()
     evidence = tmp_path / "ke-hoach-cchc-2025.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% ke hoach CCHC\n")
