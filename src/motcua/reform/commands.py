@@ -349,6 +349,15 @@ def submit(c: Ctx) -> None:
         raise ReformError(
             "Chưa tự chấm các tiêu chí: " + ", ".join(sorted(missing, key=scoring.code_key)) + ".", "incomplete"
         )
+    unproven = [
+        s.criterion.code
+        for s in c.a.scores.select_related("criterion").filter(
+            criterion__evidence_required=True, self_points__gt=0, evidence__isnull=True
+        )
+    ]
+    if unproven:
+        codes = ", ".join(sorted(unproven, key=scoring.code_key))
+        raise ReformError(f"Chưa có tài liệu kiểm chứng cho các tiêu chí: {codes}.", "no_evidence")
     refresh(c.a, c.now)
     c.a.status, c.a.submitted_at = A.SUBMITTED, c.now
     log("submitted", c.actor, c.now, {"figures": c.a.figures}, assessment=c.a, round=c.a.round)

@@ -53,7 +53,7 @@ def _self_score(a: Any, actor: Any, rnd: random.Random, now: datetime, evidence:
         scores[c.code] = row
     a = execute("self_score", actor, a, {"scores": scores}, now=now)
     if evidence:
-        for code in ("1.1", "1.2"):
+        for code in ("1.1", "1.3"):
             data = {"criterion": code, "filename": f"tai-lieu-kiem-chung-{code}.pdf", "content": PDF + code.encode()}
             a = execute("upload_evidence", actor, a, data, now=now)
     return a
@@ -95,7 +95,7 @@ def _finished_round(
     r = commands.open_round(users["reform"], cs, codes, now=start)
     for a in r.assessments.select_related("unit", "round__criteria_set"):
         admin = admins[a.unit.code]
-        a = _self_score(a, admin, rnd, start + timedelta(days=5), evidence=a.unit.code in ("H32.101", "H32.27"))
+        a = _self_score(a, admin, rnd, start + timedelta(days=5))
         a = commands.execute("submit", admin, a, now=start + timedelta(days=10))
         _survey(a, users["reform"], rnd, start + timedelta(days=15))
     commands.advance_round("start_appraisal", users["reform"], r, now=start + timedelta(days=20))

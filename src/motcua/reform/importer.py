@@ -24,7 +24,7 @@ from motcua.reform.models import CriteriaSet, Criterion, Method, ReformEvent, Un
 
 CODE = re.compile(r"^[1-9]\d*(\.[1-9]\d*){0,2}$")
 HEADER_KEYS = ("code", "name", "year", "group", "version", "basis", "total")
-COLUMNS = ("code", "name", "max", "method", "metric", "rule", "guidance")
+COLUMNS = ("code", "name", "max", "method", "metric", "rule", "guidance", "evidence")
 
 
 class ImportFailed(ValueError):
@@ -45,6 +45,7 @@ class Row:
     metric: str = ""
     rule: Any = None
     guidance: str = ""
+    evidence: Any = False
     has_children: bool = False
 
 
@@ -129,6 +130,7 @@ def parse_yaml(text: str) -> Parsed:
                     metric=str(item.get("metric") or "").strip(),
                     rule=_strip_lines(item.get("rule")),
                     guidance=nfc(str(item.get("guidance") or "")).strip(),
+                    evidence=item.get("evidence", False),
                     has_children=bool(children),
                 )
             )
@@ -203,6 +205,7 @@ def parse_xlsx(data: bytes) -> Parsed:
                 metric=str(cell("metric") or "").strip(),
                 rule=rule,
                 guidance=nfc(str(cell("guidance") or "")).strip(),
+                evidence=_yes(cell("evidence")),
             )
         )
     codes = {r.code for r in parsed.rows}
@@ -214,6 +217,16 @@ def parse_xlsx(data: bytes) -> Parsed:
 
 
 # --- checks and writing ----------------------------------------------------------------------------
+
+
+def _yes(value: Any) -> Any:
+    """An XLSX cell as a yes/no: empty → False; yes, x, 1, true, có → True; anything else stays (refused)."""
+    if value in (None, "", 0, False):
+        return False
+    text = str(value).strip().lower()
+    if text in ("yes", "x", "1", "true", "có", "co"):
+        return True
+    return False if text in ("no", "0", "false", "không", "khong") else value
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -288,6 +301,10 @@ def check(parsed: Parsed) -> tuple[dict[str, Any], list[Row], dict[str, Decimal]
                     errors.append(f"{r.where}: criterion {r.code}: {exc}")
         elif r.rule not in (None, {}):
             errors.append(f"{r.where}: criterion {r.code}: only computed and survey criteria take a 'rule'")
+        if not isinstance(r.evidence, bool):
+            errors.append(f"{r.where}: criterion {r.code}: 'evidence' must be true or false, not {r.evidence!r}")
+        elif r.evidence and r.method != Method.MANUAL:
+            errors.append(f"{r.where}: criterion {r.code}: only manual criteria require evidence")
     maxima: dict[str, Decimal] = {}
     if not errors:
         for r in sorted(rows, key=lambda r: -r.code.count(".")):
@@ -349,6 +366,7 @@ def import_set(filename: str, data: bytes, *, dry_run: bool = False, actor: Any 
                 metric=r.metric,
                 rule=r.rule or {},
                 guidance=r.guidance,
+                evidence_required=bool(r.evidence) and not r.has_children,
                 order=order,
             )
         ReformEvent.objects.create(

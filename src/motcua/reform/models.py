@@ -61,6 +61,8 @@ class Criterion(models.Model):
     metric = models.CharField(_("chỉ số hệ thống"), max_length=60, blank=True, default="")
     rule = models.JSONField(_("quy tắc quy đổi điểm"), default=dict, blank=True)
     guidance = models.TextField(_("hướng dẫn chấm, tài liệu kiểm chứng"), blank=True, default="")
+    # A manual criterion scored above 0 cannot be submitted without an evidence file when set.
+    evidence_required = models.BooleanField(_("bắt buộc tài liệu kiểm chứng"), default=False)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

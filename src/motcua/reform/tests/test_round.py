@@ -44,12 +44,9 @@ def test_full_round_three_units(round_2025: dict[str, Any], staff: dict[str, Any
         _self(a["H32.101"], staff["admin101"], **{"1_1": "30", "1_2": "20", "2_2": "10"})
         _self(a["H32.102"], staff["admin102"], **{"1_1": "30", "1_2": "20", "2_2": "10"})
         _self(a["H32.103"], staff["admin103"], **{"1_1": "20", "1_2": "10", "2_1": "15", "2_2": "5"})
-        execute(
-            "upload_evidence",
-            staff["admin101"],
-            a["H32.101"],
-            {"criterion": "1.1", "filename": "kh.pdf", "content": b"%PDF-1.4 x"},
-        )
+        for code, user in (("H32.101", "admin101"), ("H32.102", "admin102"), ("H32.103", "admin103")):
+            data = {"criterion": "1.1", "filename": "kh.pdf", "content": b"%PDF-1.4 " + code.encode()}
+            execute("upload_evidence", staff[user], a[code], data)
         for code, user in (("H32.101", "admin101"), ("H32.102", "admin102"), ("H32.103", "admin103")):
             a[code] = execute("submit", staff[user], a[code])
         for code, value in (("H32.101", "95"), ("H32.102", "96"), ("H32.103", "70")):
@@ -80,7 +77,14 @@ def test_full_round_three_units(round_2025: dict[str, Any], staff: dict[str, Any
     assert any("xem xét trách nhiệm" in c for c in r3["consequences"])
     assert all(x.status == "final" for x in rnd.assessments.all())
     types = list(ReformEvent.objects.filter(assessment=a["H32.101"]).values_list("type", flat=True))
-    assert types == ["self_scored", "evidence_uploaded", "submitted", "survey_entered", "adjusted", "finalised"]
+    assert types == [
+        "self_scored",
+        "evidence_uploaded",
+        "submitted",
+        "survey_entered",
+        "adjusted",
+        "finalised",
+    ]
 
 
 def test_refusals(round_2025: dict[str, Any], staff: dict[str, Any]) -> None:
@@ -97,7 +101,13 @@ def test_refusals(round_2025: dict[str, Any], staff: dict[str, Any]) -> None:
     with pytest.raises(ReformError, match="trạng thái"):  # not submitted yet
         execute("adjust", staff["appraiser"], a["H32.101"], {"criterion": "1.1", "points": "1", "reason": "x"})
     _self(a["H32.101"], staff["admin101"], **{"1_1": "30", "1_2": "20", "2_2": "10"})
+    with pytest.raises(ReformError, match="Chưa có tài liệu kiểm chứng cho các tiêu chí: 1.1."):
+        execute("submit", staff["admin101"], a["H32.101"])
+    pdf = {"criterion": "1.1", "filename": "kh.pdf", "content": b"%PDF-1.4 x"}
+    execute("upload_evidence", staff["admin101"], a["H32.101"], pdf)
+    execute("upload_evidence", staff["admin101"], a["H32.101"], pdf)  # a retried upload: kept once
     a1 = execute("submit", staff["admin101"], a["H32.101"])
+    assert a1.scores.get(criterion__code="1.1").evidence.count() == 1
     with pytest.raises(ReformError, match="lý do"):
         execute("adjust", staff["appraiser"], a1, {"criterion": "1.1", "points": "20", "reason": "  "})
     with pytest.raises(ReformError, match="trạng thái"):  # the round is still open: no finalising

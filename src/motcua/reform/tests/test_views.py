@@ -43,7 +43,7 @@ def test_self_assessment_and_appraisal_screens(opened: Assessment, staff: dict[s
     r = unit.post(reverse("reform:run", args=[opened.pk, "self_score"]), bad)
     body = r.content.decode()
     assert r.status_code == 400 and "Điểm phải là số từ 0 đến 3.00" in body and "giữ lại" in body  # nothing lost
-    good = {f"points-{code}": "1" for code in manual} | {"value-3.2.1": "95"}
+    good = {f"points-{code}": "1" for code in manual} | {"value-3.2.1": "95", "points-1.3": "0"}
     assert unit.post(reverse("reform:run", args=[opened.pk, "self_score"]), good).status_code == 302
     pdf = io.BytesIO(b"%PDF-1.4 ke hoach")
     pdf.name = "ke-hoach.pdf"
@@ -75,7 +75,7 @@ def test_self_assessment_and_appraisal_screens(opened: Assessment, staff: dict[s
     assert council.post(reverse("reform:run", args=[opened.pk, "finalise"])).status_code == 302
     a = Assessment.objects.get(pk=opened.pk)
     assert a.status == "final" and a.result["band"]
-    # 29 manual × 1 (1.1 appraised to 0.5: 28.5) + computed + survey 85% × 18 = 15.30
+    # survey 85% × 18 = 15.30
     assert a.scores.get(criterion__code="8.1").computed["points"] == "15.30"
     ranking = council.get(reverse("reform:ranking") + "?group=communes&year=2025").content.decode()
     assert "H32.101" in ranking and "<svg" in ranking
