@@ -101,7 +101,7 @@ def test_refusals(round_2025: dict[str, Any], staff: dict[str, Any]) -> None:
     with pytest.raises(ReformError, match="trạng thái"):  # not submitted yet
         execute("adjust", staff["appraiser"], a["H32.101"], {"criterion": "1.1", "points": "1", "reason": "x"})
     _self(a["H32.101"], staff["admin101"], **{"1_1": "30", "1_2": "20", "2_2": "10"})
-    with pytest.raises(ReformError, match="Chưa có tài liệu kiểm chứng cho các tiêu chí: 1.1."):
+    with pytest.raises(ReformError, match=r"Chưa có tài liệu kiểm chứng cho các tiêu chí: 1\.1\."):
         execute("submit", staff["admin101"], a["H32.101"])
     pdf = {"criterion": "1.1", "filename": "kh.pdf", "content": b"%PDF-1.4 x"}
     execute("upload_evidence", staff["admin101"], a["H32.101"], pdf)
