@@ -130,3 +130,22 @@ def test_served_pages_carry_no_inline_code(opened: Assessment, staff: dict[str, 
         r = c.get(url)
         assert r.status_code == 200, url
         assert not inline_code(r.content.decode()), (url, inline_code(r.content.decode()))
+
+
+def test_import_and_open_from_the_screen(province: dict[str, Any], staff: dict[str, Any]) -> None:
+    from motcua.reform.models import CriteriaSet, Round
+
+    reform = login(staff["reform"])
+    bad = io.BytesIO(b"code: X\nname: y\nyear: 2026\ngroup: communes\ncriteria: []\n")
+    bad.name = "bad.yaml"
+    body = reform.post(reverse("reform:import"), {"file": bad}, follow=True).content.decode()
+    assert "Không nhập được bộ chỉ số" in body and "&#x27;criteria&#x27; must be a non-empty list" in body
+    good = io.BytesIO((DATA / "cchc-so-2025.yaml").read_bytes())
+    good.name = "cchc-so-2025.yaml"
+    body = reform.post(reverse("reform:import"), {"file": good}, follow=True).content.decode()
+    assert "Đã nhập bộ chỉ số CCHC-SO-2025" in body and "Mở đợt chấm điểm" in body
+    cs = CriteriaSet.objects.get(code="CCHC-SO-2025")
+    r = reform.post(reverse("reform:open", args=[cs.pk]), follow=True)
+    assert "Đã mở đợt chấm điểm năm 2025 (2 đơn vị)." in r.content.decode()  # the two departments
+    assert Round.objects.get(criteria_set=cs).assessments.count() == 2
+    assert login(staff["appraiser"]).post(reverse("reform:open", args=[cs.pk])).status_code == 403
