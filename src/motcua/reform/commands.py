@@ -82,7 +82,7 @@ def leaves_of(assessment: Assessment) -> list[scoring.Leaf]:
     return out
 
 
-def history(unit_id: int, before_year: int | None = None) -> dict[int, str]:
+def history(unit_id: int) -> dict[int, str]:
     """{year: band} of the unit's final assessments (the multi-year record the KL 91 consequences read)."""
     qs = Assessment.objects.filter(unit_id=unit_id, status=A.FINAL).select_related("round")
     return {a.round.year: a.result.get("band") for a in qs if a.result.get("band")}

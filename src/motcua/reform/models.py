@@ -76,10 +76,6 @@ class Criterion(models.Model):
     def depth(self) -> int:
         return self.code.count(".")
 
-    @property
-    def is_leaf(self) -> bool:
-        return self.method != Method.GROUP
-
 
 class RoundStatus(models.TextChoices):
     OPEN = "open", _("Đang tự chấm")
