@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "motcua.payments.cli",
     "motcua.feedback.cli",
     "motcua.surveys.cli",
+    "motcua.reform.cli",
 ]
 
 

@@ -305,6 +305,12 @@ SETTINGS: dict[str, Setting] = {
             "Shared secret that signs messages in both directions (HMAC-SHA256); set a random one in production.",
         ),
         Setting("MOTCUA_NATIONAL_SYNC_ALL", "0", "`1`: also synchronise dossiers received at a counter or by post."),
+        # reform (PAR-index scoring; Khánh Hòa's own band thresholds are unconfirmed: regulation.md §8.2)
+        Setting(
+            "MOTCUA_REFORM_BANDS",
+            "90,80,65",
+            "Lowest PAR index (%) of the bands Tốt, Khá, Trung bình (comma-separated, descending); below the last: Yếu.",
+        ),
     ]
 }
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.surveys",
     "motcua.inspections",
     "motcua.assignments",
+    "motcua.reform",
 ]
 
 MIDDLEWARE = [

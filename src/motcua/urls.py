@@ -36,6 +36,7 @@ urlpatterns = [
     path("backoffice/khao-sat/", include("motcua.surveys.urls")),
     path("backoffice/kiem-tra/", include("motcua.inspections.urls")),  # reform inspections and remediation
     path("backoffice/nhiem-vu/", include("motcua.assignments.urls")),  # tasks assigned by the province
+    path("backoffice/cai-cach/", include("motcua.reform.urls")),  # PAR-index (Chỉ số CCHC) scoring
     path("backoffice/", include("motcua.backoffice.urls")),
     path("analytics/", include("motcua.analytics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

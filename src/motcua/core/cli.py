@@ -26,6 +26,7 @@ DEMO_LOADERS = [
     "motcua.surveys.demo",
     "motcua.inspections.demo",
     "motcua.assignments.demo",
+    "motcua.reform.demo",  # PAR-index rounds: two finished years and the open one
     "motcua.trust.demo",  # last: checkpoints the loaded demo
 ]
 
