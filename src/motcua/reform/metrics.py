@@ -161,3 +161,38 @@ def satisfaction(unit_code: str, year: int) -> Figure:
     """The KL 91 satisfaction index (a share: numerator = index, denominator 1; 0/0 when unknown)."""
     value = kl91_figures(unit_code, year)["satisfaction"]
     return (float(value), 1.0) if value is not None else (0.0, 0.0)
+
+
+# Follow-up of the province's oversight (other apps keep their own rules; reform only reads them).
+def _inspections_link(unit_code: str, year: int) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('inspections:overdue')}?{urlencode({'year': year})}"
+
+
+def _tasks_link(unit_code: str, year: int) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('assignments:list')}?{urlencode({'unit': unit_code, 'year': year})}"
+
+
+@register(
+    "overdue_remediation",
+    "Kiến nghị sau kiểm tra CCHC khắc phục trễ hạn hoặc quá hạn (kiểm tra CCHC)",
+    _inspections_link,
+)
+def overdue_remediation(unit_code: str, year: int) -> Figure:
+    """Remediation items due in the year: overdue or closed late / all (`inspections.rules`)."""
+    from motcua.inspections.metrics import overdue_remediation as count
+
+    late, total = count(unit_code, year)
+    return float(late), float(total)
+
+
+@register("tasks_late", "Nhiệm vụ UBND tỉnh giao hoàn thành trễ hạn hoặc quá hạn (nhiệm vụ được giao)", _tasks_link)
+def tasks_late(unit_code: str, year: int) -> Figure:
+    """Tasks led by the unit and due in the year: overdue or completed late / all (`assignments.rules`)."""
+    from motcua.assignments.metrics import tasks_late as count
+
+    late, total = count(unit_code, year)
+    return float(late), float(total)

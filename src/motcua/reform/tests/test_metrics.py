@@ -59,12 +59,12 @@ def test_metrics_equal_06a_and_766(province: dict[str, Any]) -> None:
 
 
 def test_register_a_metric_from_another_app(province: dict[str, Any]) -> None:
-    @metrics.register("tasks_late", "Nhiệm vụ trễ hạn")
-    def tasks_late(unit_code: str, year: int) -> tuple[float, float]:
+    @metrics.register("other_app_late", "Việc trễ hạn của một phân hệ khác")
+    def other_app_late(unit_code: str, year: int) -> tuple[float, float]:
         return (1, 4) if unit_code == "H32.101" else (0, 0)
 
     try:
-        assert metrics.REGISTRY["tasks_late"].figure("H32.101", 2025)["share"] == 0.25
-        assert metrics.REGISTRY["tasks_late"].figure("H32.102", 2025)["share"] is None
+        assert metrics.REGISTRY["other_app_late"].figure("H32.101", 2025)["share"] == 0.25
+        assert metrics.REGISTRY["other_app_late"].figure("H32.102", 2025)["share"] is None
     finally:
-        del metrics.REGISTRY["tasks_late"]
+        del metrics.REGISTRY["other_app_late"]
