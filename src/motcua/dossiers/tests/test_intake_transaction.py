@@ -68,3 +68,17 @@ def test_an_intake_is_one_transaction_without_a_savepoint(world: Any) -> None:
     # A retry with the same key answers the same dossier and writes nothing.
     again = client.post("/api/v1/dossiers/", _body("tx-2"), format="json")
     assert again.status_code == 201 and Dossier.objects.count() == 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/dossiers/", "/api/v1/dossiers/refuse-new/"])
+def test_the_201_body_equals_a_later_read(world: Any, path: str) -> None:
+    """The intake answers from the dossier it wrote; every field must be what the database now holds."""
+    f.procedure()
+    client = _client(world)
+    body = {**_body(f"tx-{path}"), "reason": "Thiếu giấy tờ"} if "refuse" in path else _body(f"tx-{path}")
+    created = client.post(path, body, format="json")
+    assert created.status_code == 201, created.content
+    later = client.get(f"/api/v1/dossiers/{created.json()['code']}/").json()
+    assert created.json() == {key: later[key] for key in created.json()}
+    # The retry is answered from the stored dossier: the same body.
+    assert client.post(path, body, format="json").json() == created.json()
