@@ -53,6 +53,9 @@ def main() -> int:
     parser.add_argument("--queries", action="store_true", help="print the SQL of one request of each kind")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    from bench.http import UNLIMITED
+
+    os.environ.setdefault("MOTCUA_PUBLIC_RATE_LIMIT", UNLIMITED)  # one client address, as in bench.http
     import django
 
     django.setup()

@@ -19,7 +19,7 @@ import math
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -62,6 +62,25 @@ class _Index:
     np_first_wd: npt.NDArray[np.int64]  # per day: position of the first working day on or after it
     np_close_s: npt.NDArray[np.int64]  # per day: end of its last period (s of the day); 2 days if not working
     np_due_utc_s: npt.NDArray[np.int64]  # per working day: end of its last period, UTC epoch seconds
+    # The per-call working-days path (`WorkCalendar.due`): plain lists, cheaper to index than arrays.
+    first_wd: list[int]  # per day: position in `workdays` of the first working day on or after it
+    close_tod: list[int]  # per day: end of its last office period (µs of the day); -1 when not working
+    # Per working day: the start of its first and the end of its last period (aware, in TZ); filled
+    # on first use (building all of them up front would quadruple the index's build time).
+    wd_open: list[datetime | None]
+    wd_close: list[datetime | None]
+
+    def open_at(self, k: int) -> datetime:
+        """The start of working day `k`'s first office period (cached in `wd_open`)."""
+        i = self.workdays[k]
+        dt = self.wd_open[k] = from_local_us((self.o0 + i - 1) * US_PER_DAY + self.day_periods[i][0][0])
+        return dt
+
+    def close_at(self, k: int) -> datetime:
+        """The end of working day `k`'s last office period (cached in `wd_close`)."""
+        i = self.workdays[k]
+        dt = self.wd_close[k] = from_local_us((self.o0 + i - 1) * US_PER_DAY + self.day_periods[i][-1][1])
+        return dt
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,16 @@ class Deadline:
 
     official_receipt: datetime
     due: datetime
+
+
+def _deadline(official_receipt: datetime, due: datetime) -> Deadline:
+    """`Deadline(official_receipt, due)` without the frozen dataclass's per-field `object.__setattr__`
+    (half the cost of a working-days due time's construction; same object, same equality)."""
+    d = object.__new__(Deadline)
+    fields = d.__dict__
+    fields["official_receipt"] = official_receipt
+    fields["due"] = due
+    return d
 
 
 @dataclass(frozen=True)
@@ -251,6 +280,9 @@ class WorkCalendar:
             if p:
                 workdays.append(i)
         shift = cum[self._anchor - o0]
+        np_first_wd = np.searchsorted(np.asarray(workdays, dtype=np.int64), np.arange(n, dtype=np.int64)).astype(
+            np.int64
+        )
         return _Index(
             first_year=first_year,
             last_year=last_year,
@@ -259,9 +291,7 @@ class WorkCalendar:
             cum=[c - shift for c in cum],
             workdays=workdays,
             np_day0=o0 - _EPOCH_ORDINAL,
-            np_first_wd=np.searchsorted(np.asarray(workdays, dtype=np.int64), np.arange(n, dtype=np.int64)).astype(
-                np.int64
-            ),
+            np_first_wd=np_first_wd,
             np_close_s=np.asarray(
                 [p[-1][1] // US_PER_SECOND if p else 2 * 86_400 for p in day_periods], dtype=np.int64
             ),
@@ -270,6 +300,10 @@ class WorkCalendar:
                 dtype=np.int64,
             )
             - _UTC_OFFSET_S,
+            first_wd=np_first_wd.tolist(),
+            close_tod=[p[-1][1] if p else -1 for p in day_periods],
+            wd_open=[None] * len(workdays),
+            wd_close=[None] * len(workdays),
         )
 
     def _grow(self, old: _Index, first_year: int, last_year: int) -> _Index:
@@ -370,6 +404,42 @@ class WorkCalendar:
 
     def due(self, received: datetime, amount: int | float | Decimal, unit: str, cutoff: time | None = None) -> Deadline:
         """Due time by unit (§2.3)."""
+        if unit == "working_days" and type(amount) is int and amount >= 1 and type(received) is datetime:
+            # The common call, per dossier and per step: a whole number of working days. Three list
+            # look-ups in the index instead of the general path's conversions and bisects (the "one
+            # due time per call" figure of docs/benchmarks.md); same answers (property-tested against
+            # `_due` and the reference). Anything unusual falls through to the general path.
+            zone = received.tzinfo
+            if zone is TZ or zone is UTC or (zone is not None and received.utcoffset() is not None):
+                lt = received.astimezone(TZ)
+                ix = self._ix
+                i = lt.toordinal() - ix.o0
+                if 0 <= i < len(ix.close_tod) and not lt.fold:
+                    tod = ((lt.hour * 60 + lt.minute) * 60 + lt.second) * US_PER_SECOND + lt.microsecond
+                    pos = ix.first_wd[i]
+                    close = ix.close_tod[i]
+                    if tod < close:  # a working day before its close: received that day
+                        for s, e in ix.day_periods[i]:
+                            if tod < e:
+                                official = (
+                                    lt if tod >= s else from_local_us(lt.toordinal() * US_PER_DAY - US_PER_DAY + s)
+                                )
+                                break
+                    else:  # after the close or on a day off: received when the next working day opens
+                        if close >= 0:
+                            pos += 1
+                        if pos >= len(ix.wd_open):
+                            return self._due(received, amount, unit, cutoff)
+                        official = ix.wd_open[pos] or ix.open_at(pos)
+                    k = pos + amount
+                    if k < len(ix.wd_close):
+                        return _deadline(official, ix.wd_close[k] or ix.close_at(k))
+        return self._due(received, amount, unit, cutoff)
+
+    def _due(
+        self, received: datetime, amount: int | float | Decimal, unit: str, cutoff: time | None = None
+    ) -> Deadline:
+        """The general path of `due`, for every unit and input."""
         if unit not in UNITS:
             raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
         off = self._official_us(to_local_us(received))

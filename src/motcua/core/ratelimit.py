@@ -44,50 +44,56 @@ class FailureLimiter:
         self.cache_alias = cache_alias
         self.clock: Callable[[], float] = time.time
 
-    def _keys(self, key: str) -> tuple[str, str]:
+    def _key(self, key: str) -> str:
         # Hashed: cache keys stay short and valid for every backend, and hold no raw address.
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-        base = f"motcua:ratelimit:{self.scope}:{digest}"
-        return f"{base}:start", f"{base}:count"
+        return f"motcua:ratelimit:{self.scope}:{digest}:window"
 
-    def _window_start(self, key: str, now: float) -> float | None:
-        """Start of the key's current window, or None when it has none or it has passed."""
-        start = caches[self.cache_alias].get(self._keys(key)[0])
-        if start is None or now - float(start) >= _value(self.window):
+    # One cache entry per key, `(window start, count)`: a public request costs one read and one
+    # write of the shared cache (with the file cache a write is a file replaced by rename, the
+    # dearest step of a look-up: docs/benchmarks.md, session 4).
+    def _current(self, cache_key: str, now: float, window: int) -> tuple[float, int] | None:
+        """(start, count) of the key's current window, or None when it has none or it has passed."""
+        value = caches[self.cache_alias].get(cache_key)
+        if value is None:
             return None
-        return float(start)
+        start, count = float(value[0]), int(value[1])
+        return None if now - start >= window else (start, count)
+
+    def _count(self, cache_key: str, now: float, window: int, current: tuple[float, int] | None) -> int:
+        start, count = current or (now, 0)
+        count += 1
+        # The entry lives as long as its window (the window itself is checked from its start).
+        caches[self.cache_alias].set(cache_key, (start, count), timeout=max(1, math.ceil(start + window - now)))
+        return count
 
     def retry_after(self, key: str) -> int:
         """Seconds until `key` may try again (0 when it is not blocked)."""
-        now = self.clock()
-        start = self._window_start(key, now)
-        if start is None:
+        now, window = self.clock(), _value(self.window)
+        current = self._current(self._key(key), now, window)
+        if current is None or current[1] < _value(self.limit):
             return 0
-        count = caches[self.cache_alias].get(self._keys(key)[1], 0)
-        if count < _value(self.limit):
-            return 0
-        return max(1, math.ceil(start + _value(self.window) - now))
+        return max(1, math.ceil(current[0] + window - now))
 
     def blocked(self, key: str) -> bool:
         return self.retry_after(key) > 0
 
     def fail(self, key: str) -> int:
         """Count one failure of `key`; returns the failures in its current window."""
-        cache = caches[self.cache_alias]
-        start_key, count_key = self._keys(key)
-        now = self.clock()
-        window = _value(self.window)
-        if self._window_start(key, now) is None:
-            cache.set(start_key, now, timeout=window)
-            cache.set(count_key, 0, timeout=window)
-        try:
-            return int(cache.incr(count_key))
-        except ValueError:  # expired between the two calls
-            cache.set(count_key, 1, timeout=window)
-            return 1
+        cache_key, now, window = self._key(key), self.clock(), _value(self.window)
+        return self._count(cache_key, now, window, self._current(cache_key, now, window))
+
+    def hit(self, key: str) -> int:
+        """`retry_after(key)`, and when that is 0 also count one request: one read, one write."""
+        cache_key, now, window = self._key(key), self.clock(), _value(self.window)
+        current = self._current(cache_key, now, window)
+        if current is not None and current[1] >= _value(self.limit):
+            return max(1, math.ceil(current[0] + window - now))
+        self._count(cache_key, now, window, current)
+        return 0
 
     def reset(self, key: str) -> None:
-        caches[self.cache_alias].delete_many(list(self._keys(key)))
+        caches[self.cache_alias].delete(self._key(key))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -141,11 +147,9 @@ def rate_limited(
             request = next(a for a in args if isinstance(a, HttpRequest) or hasattr(a, "_request"))
             raw: HttpRequest = getattr(request, "_request", request)
             if raw.method in methods:
-                key = client_address(raw)
-                wait = lim.retry_after(key)
+                wait = lim.hit(client_address(raw))
                 if wait:
                     return too_many(raw, wait)
-                lim.fail(key)
             return view(*args, **kwargs)
 
         wrapper.limiter = lim  # type: ignore[attr-defined]

@@ -38,8 +38,8 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         code = request.POST.get("ma", "")
         answer = lookup.look_up(lookup.client_address(request), code, request.POST.get("sdt"))
-        if answer.status == 200 and answer.dossier is not None:
-            request.session[SESSION_KEY] = {"id": answer.dossier.pk, "until": time.time() + SESSION_SECONDS}
+        if answer.status == 200 and answer.dossier_id is not None:
+            request.session[SESSION_KEY] = {"id": answer.dossier_id, "until": time.time() + SESSION_SECONDS}
             return redirect("ratings:form")
         context.update(code=code.strip()[: lookup.MAX_CODE], error=answer.body.get("detail"), errors=answer.errors)
         return _kiosk(request, "kiosk_start.html", context, answer.status)

@@ -112,7 +112,9 @@ class Command:
     choices: dict[str, Callable[[Ctx], list[tuple[str, str]]]] = field(default_factory=dict)
     danger: bool = False
     done: Any = UPDATED
-    creates: bool = False  # intake: no dossier yet; grants are checked at the unit `resolve` returns
+    # intake: no dossier yet; grants are checked at the unit `resolve` returns. Its `run` writes only
+    # inside `intake.idempotent` (the transaction of a creating command: the pipeline opens none).
+    creates: bool = False
     resolve: Callable[[dict[str, Any]], Unit | None] | None = None  # intake: codes -> rows, the unit to authorise at
     path: str = ""  # the API's URL segment when it is not the name with dashes
 
