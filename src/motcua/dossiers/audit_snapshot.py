@@ -59,44 +59,64 @@ def _range(column: str, start: int | None, end: int | None, code: str | None) ->
     return sql, params
 
 
+# An event's columns that the full check reads, as text (cheaper than `ROW(r.*)::text`): each
+# free-text column is prefixed by its length; the others (integers, a timestamp, jsonb text, which
+# escapes control characters) cannot hold the separators, so the text names the values exactly.
+EVENT_TEXT = (
+    "concat(r.seq, E'\\x1f', length(r.type), ':', r.type, E'\\x1f', r.actor_id, E'\\x1f', "
+    "length(r.actor_label), ':', r.actor_label, E'\\x1f', r.at, E'\\x1f', r.payload, E'\\x1f', "
+    "length(r.prev_hash), ':', r.prev_hash, E'\\x1f', length(r.hash), ':', r.hash)"
+)
+
+
 def rows(start: int | None, end: int | None, code: str | None, limit: int) -> list[tuple[int, str, int, str, str]]:
-    """(id, code, event count, digest, stored MAC or '') of up to `limit` dossiers from `start`, by id."""
+    """(id, code, event count, digest, stored MAC or '') of up to `limit` dossiers from `start`, by id.
+
+    The batch's id span is read first, so that the digest statement gets it as constants: every
+    table is then read by an index range scan of exactly that span.
+    """
     where, params = _range("x.id", start, end, code)
     d, e, s = Dossier._meta.db_table, DossierEvent._meta.db_table, StepRun._meta.db_table
     doc, v = Document._meta.db_table, VerifiedState._meta.db_table
-    sql = f"""
-        WITH d AS (SELECT x.id, x.code, ROW(x.*)::text AS t FROM {d} x WHERE TRUE {where}
-                   ORDER BY x.id LIMIT {int(limit)}),
-        span AS (SELECT min(id) AS lo, max(id) AS hi FROM d),
-        e AS (SELECT r.dossier_id, count(*) AS n, string_agg(ROW(r.*)::text, E'\\n' ORDER BY r.seq) AS t
-              FROM {e} r, span WHERE r.dossier_id BETWEEN span.lo AND span.hi GROUP BY r.dossier_id),
-        s AS (SELECT r.dossier_id, string_agg(ROW(r.*)::text, E'\\n' ORDER BY r.id) AS t
-              FROM {s} r, span WHERE r.dossier_id BETWEEN span.lo AND span.hi GROUP BY r.dossier_id),
-        doc AS (SELECT r.dossier_id, string_agg(ROW(r.*)::text, E'\\n' ORDER BY r.id) AS t
-                FROM {doc} r, span WHERE r.dossier_id BETWEEN span.lo AND span.hi GROUP BY r.dossier_id)
-        SELECT d.id, d.code, coalesce(e.n, 0),
-               encode(sha256(convert_to(concat_ws(E'\\x1e', d.t, e.t, s.t, doc.t), 'UTF8')), 'hex'),
-               coalesce(v.mac, '')
-        FROM d LEFT JOIN e ON e.dossier_id = d.id LEFT JOIN s ON s.dossier_id = d.id
-             LEFT JOIN doc ON doc.dossier_id = d.id LEFT JOIN {v} v ON v.dossier_id = d.id
-        ORDER BY d.id
-    """
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(
+            f"SELECT min(id), max(id) FROM (SELECT x.id FROM {d} x WHERE TRUE {where} ORDER BY x.id "
+            f"LIMIT {int(limit)}) t",
+            params,
+        )
+        lo, hi = cur.fetchone()
+        if lo is None:
+            return []
+        only = " AND x.code = %s" if code is not None else ""
+        cur.execute(
+            f"""
+            WITH e AS (SELECT r.dossier_id, count(*) AS n, string_agg({EVENT_TEXT}, E'\\x1e' ORDER BY r.seq) AS t
+                       FROM {e} r WHERE r.dossier_id BETWEEN %(lo)s AND %(hi)s GROUP BY r.dossier_id),
+            s AS (SELECT r.dossier_id, string_agg(ROW(r.*)::text, E'\\n' ORDER BY r.id) AS t
+                  FROM {s} r WHERE r.dossier_id BETWEEN %(lo)s AND %(hi)s GROUP BY r.dossier_id),
+            doc AS (SELECT r.dossier_id, string_agg(ROW(r.*)::text, E'\\n' ORDER BY r.id) AS t
+                    FROM {doc} r WHERE r.dossier_id BETWEEN %(lo)s AND %(hi)s GROUP BY r.dossier_id)
+            SELECT x.id, x.code, coalesce(e.n, 0),
+                   encode(sha256(convert_to(concat(ROW(x.*)::text, E'\\x1d', coalesce(e.n, 0), E'\\x1d', e.t,
+                                                   E'\\x1d', s.t, E'\\x1d', doc.t), 'UTF8')), 'hex'),
+                   coalesce(v.mac, '')
+            FROM {d} x LEFT JOIN e ON e.dossier_id = x.id LEFT JOIN s ON s.dossier_id = x.id
+                 LEFT JOIN doc ON doc.dossier_id = x.id LEFT JOIN {v} v ON v.dossier_id = x.id
+            WHERE x.id BETWEEN %(lo)s AND %(hi)s {only.replace("%s", "%(code)s")}
+            ORDER BY x.id
+            """,
+            {"lo": lo, "hi": hi, "code": code},
+        )
         return list(cur.fetchall())
 
 
-def has_orphans(start: int | None, end: int | None) -> bool:
-    """True when some event with start <= dossier_id < end has no dossier row."""
+def event_count(start: int | None, end: int | None) -> int:
+    """Events with start <= dossier_id < end: more than the batch's dossiers hold means orphans (index only)."""
     where, params = _range("r.dossier_id", start, end, None)
-    e, d = DossierEvent._meta.db_table, Dossier._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT 1 FROM {e} r WHERE TRUE {where} AND NOT EXISTS (SELECT 1 FROM {d} x WHERE x.id = r.dossier_id) "
-            "LIMIT 1",
-            params,
-        )
-        return cur.fetchone() is not None
+        cur.execute(f"SELECT count(*) FROM {DossierEvent._meta.db_table} r WHERE TRUE {where}", params)
+        count: int = cur.fetchone()[0]
+        return count
 
 
 def store(macs: list[tuple[int, str]]) -> None:
