@@ -142,15 +142,16 @@ def _populate(n: int) -> list[bytes]:
             chunk = rows[start : start + 5000]
             with transaction.atomic():
                 created = Dossier.objects.bulk_create([d for d, _, _ in chunk])
-                events, step_runs = [], []
+                event_rows: list[DossierEvent] = []
+                step_runs: list[StepRun] = []
                 for d, (_, objs, runs) in zip(created, chunk, strict=True):
                     for e in objs:
                         e.dossier = d
-                        events.append(e)
+                        event_rows.append(e)
                     for r in runs:
                         r.dossier = d
                         step_runs.append(r)
-                DossierEvent.objects.bulk_create(events)
+                DossierEvent.objects.bulk_create(event_rows)
                 StepRun.objects.bulk_create(step_runs)
     return all_bytes
 

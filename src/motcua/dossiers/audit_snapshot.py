@@ -42,11 +42,12 @@ def version() -> bytes:
 
 
 def mac(key: bytes, dossier_id: int, digest: str) -> str:
-    return hmac.new(key, b"%b\0%d\0%b" % (version(), dossier_id, digest.encode()), hashlib.sha256).hexdigest()
+    return hmac.digest(key, b"%b\0%d\0%b" % (version(), dossier_id, digest.encode()), "sha256").hex()
 
 
 def _range(column: str, start: int | None, end: int | None, code: str | None) -> tuple[str, list[Any]]:
-    sql, params = "", []
+    sql = ""
+    params: list[Any] = []
     if start is not None:
         sql += f" AND {column} >= %s"
         params.append(start)
