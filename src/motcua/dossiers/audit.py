@@ -479,8 +479,8 @@ def _verify_batches(
     start = lo
     key = _seal_key()
     checker = _Checker(report, stop_at_first, check_state, check_files, key, orphans=code is None)
-    if key is not None and check_state and audit_snapshot.enabled():
-        return _verify_incremental(checker, lo, hi, code, key, full)
+    if key is not None and check_state and not full and audit_snapshot.enabled():
+        return _verify_incremental(checker, lo, hi, code, key)
     while True:
         dossiers = _dossier_rows(start, hi, code, BATCH)
         full_batch = len(dossiers) == BATCH
@@ -491,14 +491,12 @@ def _verify_batches(
         start = end
 
 
-def _verify_incremental(
-    checker: _Checker, lo: int | None, hi: int | None, code: str | None, key: bytes, full: bool
-) -> Report:
+def _verify_incremental(checker: _Checker, lo: int | None, hi: int | None, code: str | None, key: bytes) -> Report:
     """`audit_snapshot`: the full check only for dossiers whose rows changed since they last passed it.
 
     Gives the report a full pass gives (problems in id order, the same counts): a dossier whose
     digest and MAC still agree passed the very check on the very rows it would be given now.
-    `full` checks every dossier anyway (and renews the MACs).
+    (`full` takes the plain path instead: every dossier re-derived, no digest, no MAC written.)
     """
     report = checker.report
     start = lo
@@ -507,7 +505,7 @@ def _verify_incremental(
         full_batch = len(heads) == BATCH
         end = heads[-1][0] + 1 if full_batch else hi
         macs = {h[0]: audit_snapshot.mac(key, h[0], h[3]) for h in heads}
-        warm = set() if full else {h[0] for h in heads if hmac.compare_digest(h[4], macs[h[0]])}
+        warm = {h[0] for h in heads if hmac.compare_digest(h[4], macs[h[0]])}
         if warm and checker.check_files:
             warm -= _files_changed(start, end, warm)
         if warm and code is None and audit_snapshot.event_count(start, end) != sum(h[2] for h in heads):
