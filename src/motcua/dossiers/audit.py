@@ -18,7 +18,8 @@ import itertools
 import json
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +30,7 @@ from django.conf import settings
 from django.db import connection
 
 from motcua.documents.models import Document
-from motcua.dossiers import audit_worker, evidence
+from motcua.dossiers import audit_snapshot, audit_worker, evidence
 from motcua.dossiers.chain import GENESIS
 from motcua.dossiers.derive import CACHED_FIELDS, State
 from motcua.dossiers.derive import apply as apply_event
@@ -130,8 +131,8 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 BATCH = 5000
 
 
-def _event_rows(start: int | None, end: int | None) -> list[tuple[Any, ...]]:
-    """Events with start <= dossier_id < end (None: unbounded), ordered by dossier and seq."""
+def _event_rows(start: int | None, end: int | None, ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+    """Events with start <= dossier_id < end (None: unbounded; `ids`: only those), by dossier and seq."""
     table = DossierEvent._meta.db_table
     sql = (
         f"SELECT dossier_id, seq, type, actor_id, {_utc_text('at')}, {_json_text('payload')}, prev_hash, hash, "
@@ -144,6 +145,9 @@ def _event_rows(start: int | None, end: int | None) -> list[tuple[Any, ...]]:
     if end is not None:
         sql += " AND dossier_id < %s"
         params.append(end)
+    if ids is not None:
+        sql += " AND dossier_id = ANY(%s)"
+        params.append(ids)
     return _fetch(sql + " ORDER BY dossier_id, seq", params)
 
 
@@ -160,8 +164,13 @@ _SEAL_AT = DOSSIER_NAMES.index("head_seal")
 _APPLICANT_AT = slice(_SEAL_AT + 1, _SEAL_AT + 1 + len(APPLICANT_COLUMNS))
 
 
-def _span(sql: str, column: str, start: int | None, end: int | None) -> tuple[str, list[Any]]:
+def _span(
+    sql: str, column: str, start: int | None, end: int | None, ids: list[int] | None = None
+) -> tuple[str, list[Any]]:
     params: list[Any] = []
+    if ids is not None:
+        sql += f" AND {column} = ANY(%s)"
+        params.append(ids)
     if start is not None:
         sql += f" AND {column} >= %s"
         params.append(start)
@@ -178,7 +187,7 @@ def _by_dossier(rows: list[tuple[Any, ...]]) -> dict[int, list[tuple[Any, ...]]]
     return out
 
 
-def _step_rows(start: int | None, end: int | None) -> dict[int, list[tuple[Any, ...]]]:
+def _step_rows(start: int | None, end: int | None, ids: list[int] | None = None) -> dict[int, list[tuple[Any, ...]]]:
     """Step runs of the dossiers in [start, end), as `evidence.Runs` rows (times parsed), per dossier."""
     sql, params = _span(
         f"SELECT s.dossier_id, s.event_seq, s.{connection.ops.quote_name('order')}, s.name, u.code, s.assignee_id, "
@@ -187,6 +196,7 @@ def _step_rows(start: int | None, end: int | None) -> dict[int, list[tuple[Any, 
         "s.dossier_id",
         start,
         end,
+        ids,
     )
     parse = _parse_or_text
     rows = [
@@ -206,13 +216,16 @@ def _parse_or_text(value: str | None) -> datetime | str | None:
         return value
 
 
-def _document_rows(start: int | None, end: int | None) -> dict[int, list[tuple[Any, ...]]]:
+def _document_rows(
+    start: int | None, end: int | None, ids: list[int] | None = None
+) -> dict[int, list[tuple[Any, ...]]]:
     """Documents of the dossiers in [start, end): (id, event_seq, sha256, filename, kind, stored path), per dossier."""
     sql, params = _span(
         f"SELECT dossier_id, id, event_seq, sha256, filename, kind, file FROM {Document._meta.db_table} WHERE 1 = 1",
         "dossier_id",
         start,
         end,
+        ids,
     )
     return _by_dossier(_fetch(sql + " ORDER BY dossier_id, id", params))
 
@@ -230,7 +243,9 @@ def file_sha256(name: str) -> str | None:
     return digest.hexdigest()
 
 
-def _dossier_rows(start: int | None, end: int | None, code: str | None, limit: int) -> list[tuple[Any, ...]]:
+def _dossier_rows(
+    start: int | None, end: int | None, code: str | None, limit: int, ids: list[int] | None = None
+) -> list[tuple[Any, ...]]:
     """Dossier rows (ordered by id) with the cached columns, times as canonical UTC text and JSON as text."""
     exprs = [_utc_text(n) if n in TIME_FIELDS else _json_text(n) if n in JSON_FIELDS else n for n in DOSSIER_NAMES]
     sql = f"SELECT {', '.join(exprs)} FROM {Dossier._meta.db_table} WHERE 1 = 1"
@@ -244,6 +259,9 @@ def _dossier_rows(start: int | None, end: int | None, code: str | None, limit: i
     if code is not None:
         sql += " AND code = %s"
         params.append(code)
+    if ids is not None:
+        sql += " AND id = ANY(%s)"
+        params.append(ids)
     return _fetch(sql + f" ORDER BY id LIMIT {int(limit)}", params)
 
 
@@ -328,8 +346,12 @@ def verify(
     check_state: bool = True,
     workers: int | None = None,
     check_files: bool = True,
+    full: bool = False,
 ) -> Report:
     """Verify every dossier (or the one with `code`); problems come in dossier-id order.
+
+    On PostgreSQL with the trust key, a dossier whose rows are unchanged since it last passed is
+    not re-derived (`audit_snapshot`); `full` re-derives every dossier.
 
     On PostgreSQL, outside a transaction and over at least `PARALLEL_MIN` dossiers, the id space is
     split into consecutive ranges verified by `workers` (default `os.cpu_count()`) forked processes,
@@ -341,33 +363,43 @@ def verify(
         ids = list(Dossier.objects.filter(code=code).values_list("id", flat=True))
         if not ids:
             return Report()
-        return _verify_range(ids[0], ids[0] + 1, code, stop_at_first, check_state, check_files)
+        return _verify_range(ids[0], ids[0] + 1, code, stop_at_first, check_state, check_files, full)
     ranges = _plan(workers)
     if len(ranges) == 1:
-        return _verify_range(None, None, None, stop_at_first, check_state, check_files)
+        return _verify_range(None, None, None, stop_at_first, check_state, check_files, full)
+    if not full and check_state and audit_snapshot.enabled() and _seal_key() is not None:
+        # Incremental: most of the work is the digest statement in the database, so threads (one
+        # connection each) keep both the server's cores busy without starting Python processes.
+        pool: Executor = ThreadPoolExecutor(max_workers=_workers(workers), thread_name_prefix="audit-verify")
+        return _parallel(pool, _in_thread, ranges, stop_at_first, check_state, check_files, full)
     # "spawn", not "fork": forking a process that runs other threads (a web server, a browser
     # driver, a test live server) can copy a held lock into the child and hang it forever.
     ctx = multiprocessing.get_context("spawn")
     db = {k: connection.settings_dict[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
-    return _parallel(ctx, ranges, workers, stop_at_first, check_state, check_files, db)
+    pool = ProcessPoolExecutor(
+        max_workers=_workers(workers), mp_context=ctx, initializer=audit_worker.init, initargs=(db,)
+    )
+    return _parallel(pool, audit_worker.verify_range, ranges, stop_at_first, check_state, check_files, full)
+
+
+def _in_thread(*args: Any) -> Report:
+    try:
+        return _verify_range(*args)
+    finally:
+        connection.close()  # this thread's own connection
 
 
 def _parallel(
-    ctx: Any,
+    pool: Executor,
+    task: Callable[..., Report],
     ranges: list[tuple[int | None, int | None]],
-    workers: int | None,
     stop_at_first: bool,
     check_state: bool,
     check_files: bool,
-    db: dict[str, Any],
+    full: bool = False,
 ) -> Report:
-    with ProcessPoolExecutor(
-        max_workers=_workers(workers), mp_context=ctx, initializer=audit_worker.init, initargs=(db,)
-    ) as pool:
-        futures = [
-            pool.submit(audit_worker.verify_range, lo, hi, None, stop_at_first, check_state, check_files)
-            for lo, hi in ranges
-        ]
+    with pool:
+        futures = [pool.submit(task, lo, hi, None, stop_at_first, check_state, check_files, full) for lo, hi in ranges]
         report = Report()
         for future in futures:
             part = future.result()
@@ -406,7 +438,13 @@ def _plan(workers: int | None) -> list[tuple[int | None, int | None]]:
 
 
 def _verify_range(
-    lo: int | None, hi: int | None, code: str | None, stop_at_first: bool, check_state: bool, check_files: bool = True
+    lo: int | None,
+    hi: int | None,
+    code: str | None,
+    stop_at_first: bool,
+    check_state: bool,
+    check_files: bool = True,
+    full: bool = False,
 ) -> Report:
     """Verify dossiers with lo <= id < hi, and report events in that span whose dossier does not exist."""
     # Nothing verify() allocates forms reference cycles (rows, decoded payloads, states), so the
@@ -415,7 +453,7 @@ def _verify_range(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _verify_batches(lo, hi, code, stop_at_first, check_state, check_files)
+        return _verify_batches(lo, hi, code, stop_at_first, check_state, check_files, full)
     finally:
         if enabled:
             gc.enable()
@@ -429,19 +467,77 @@ def _seal_key() -> bytes | None:
 
 
 def _verify_batches(
-    lo: int | None, hi: int | None, code: str | None, stop_at_first: bool, check_state: bool, check_files: bool
+    lo: int | None,
+    hi: int | None,
+    code: str | None,
+    stop_at_first: bool,
+    check_state: bool,
+    check_files: bool,
+    full: bool = False,
 ) -> Report:
     report = Report()
     start = lo
-    checker = _Checker(report, stop_at_first, check_state, check_files, _seal_key(), orphans=code is None)
+    key = _seal_key()
+    checker = _Checker(report, stop_at_first, check_state, check_files, key, orphans=code is None)
+    if key is not None and check_state and not full and audit_snapshot.enabled():
+        return _verify_incremental(checker, lo, hi, code, key)
     while True:
         dossiers = _dossier_rows(start, hi, code, BATCH)
-        full = len(dossiers) == BATCH
-        end = dossiers[-1][0] + 1 if full else hi
+        full_batch = len(dossiers) == BATCH
+        end = dossiers[-1][0] + 1 if full_batch else hi
         done = checker.batch(dossiers, _event_rows(start, end), _step_rows(start, end), _document_rows(start, end))
-        if done or not full:
+        if done or not full_batch:
             return report
         start = end
+
+
+def _verify_incremental(checker: _Checker, lo: int | None, hi: int | None, code: str | None, key: bytes) -> Report:
+    """`audit_snapshot`: the full check only for dossiers whose rows changed since they last passed it.
+
+    Gives the report a full pass gives (problems in id order, the same counts): a dossier whose
+    digest and MAC still agree passed the very check on the very rows it would be given now.
+    (`full` takes the plain path instead: every dossier re-derived, no digest, no MAC written.)
+    """
+    report = checker.report
+    start = lo
+    while True:
+        heads = audit_snapshot.rows(start, hi, code, BATCH)
+        full_batch = len(heads) == BATCH
+        end = heads[-1][0] + 1 if full_batch else hi
+        macs = {h[0]: audit_snapshot.mac(key, h[0], h[3]) for h in heads}
+        warm = {h[0] for h in heads if hmac.compare_digest(h[4], macs[h[0]])}
+        if warm and checker.check_files:
+            warm -= _files_changed(start, end, warm)
+        if warm and code is None and audit_snapshot.event_count(start, end) != sum(h[2] for h in heads):
+            warm = set()  # the full check names the orphans in their place
+        report.dossiers += len(warm)
+        report.events += sum(h[2] for h in heads if h[0] in warm)
+        done = False
+        if len(warm) < len(heads):
+            before = len(report.problems)
+            if not warm:
+                args: tuple[Any, ...] = (start, end, None)
+                rows = _dossier_rows(start, end, code, BATCH)
+            else:
+                suspects = [h[0] for h in heads if h[0] not in warm]
+                args = (None, None, suspects)
+                rows = _dossier_rows(None, None, None, BATCH, suspects)
+            done = checker.batch(rows, _event_rows(*args), _step_rows(*args), _document_rows(*args))
+            if not done:
+                failed = {p.dossier for p in report.problems[before:]}
+                audit_snapshot.store([(r[0], macs[r[0]]) for r in rows if r[1] not in failed and r[0] in macs])
+        if done or not full_batch:
+            return report
+        start = end
+
+
+def _files_changed(start: int | None, end: int | None, warm: set[int]) -> set[int]:
+    """The unchanged dossiers whose stored files no longer hash to their documents' SHA-256."""
+    return {
+        dossier_id
+        for dossier_id, rows in _document_rows(start, end).items()
+        if dossier_id in warm and any(file_sha256(name) != sha for _, _, sha, _, _, name in rows)
+    }
 
 
 _SEAL_MISMATCH = "chain head seal does not match (events appended, removed or rewritten without the trust key)"

@@ -21,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--all", action="store_true", help="report every broken dossier, not only the first")
     p.add_argument("--checkpoint", type=int, metavar="N", help="compare with checkpoint N (default: the latest)")
     p.add_argument("--no-files", action="store_true", help="do not hash the stored files")
+    p.add_argument(
+        "--full", action="store_true", help="re-derive every dossier, also those unchanged since they last passed"
+    )
     p.set_defaults(handler=cmd_verify)
     c = audit_sub.add_parser("checkpoint", help="sign the heads of every chain into the checkpoint log")
     c.add_argument("--json", action="store_true", help="print the checkpoint as one JSON document")
@@ -49,7 +52,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     if args.dossier and not Dossier.objects.filter(code=args.dossier).exists():
         raise CLIError(f"audit verify: no dossier with code {args.dossier}", 2)
-    report = verify(args.dossier, stop_at_first=not args.all, check_files=not args.no_files)
+    report = verify(args.dossier, stop_at_first=not args.all, check_files=not args.no_files, full=args.full)
     used = None
     if not args.dossier and (report.ok or args.all):
         try:

@@ -17,3 +17,20 @@ class Lift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.reason}"
+
+
+class VerifiedState(models.Model):
+    """A dossier whose rows `audit verify` last checked in full, vouched for by a keyed MAC.
+
+    `mac` is HMAC(seal key, checker version ‖ dossier id ‖ SHA-256 of every row the check reads:
+    the dossier row, its events, step runs and documents). While the rows still hash to the same
+    digest, the next verification need not re-derive them; a row edited without the key, or a new
+    checker version, makes the MAC fail and the dossier is checked in full again. No foreign key:
+    verification writes here, and a stale row only costs a full check.
+    """
+
+    dossier_id = models.BigIntegerField(primary_key=True)
+    mac = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"dossier #{self.dossier_id} verified"

@@ -140,3 +140,45 @@ def test_parallel_verify_matches_sequential(world: Any, monkeypatch: Any) -> Non
         assert a.as_json() == b.as_json()
         assert a.problems[0].dossier == ds[1].code
     assert len(audit.verify(workers=2, stop_at_first=False).problems) == 2
+
+
+# ---- incremental verification (audit_snapshot) --------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_unchanged_dossiers_are_not_rederived(world: Any, monkeypatch: Any) -> None:
+    """A second pass re-derives only the dossier whose rows changed; `full` re-derives all; same report."""
+    if connection.vendor != "postgresql":
+        pytest.skip("incremental verification runs on PostgreSQL only (SQLite has no sha256())")
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.tests.test_audit import sql, three_dossiers
+    from motcua.trust.models import VerifiedState
+
+    ds = three_dossiers(world)
+    checked: list[int] = []
+    batch = audit._Checker.batch
+
+    def counting(self: Any, dossiers: list[Any], *args: Any) -> bool:
+        checked.extend(row[0] for row in dossiers)
+        return batch(self, dossiers, *args)
+
+    monkeypatch.setattr(audit._Checker, "batch", counting)
+    first = audit.verify(workers=1)
+    assert first.ok and sorted(checked) == sorted(d.pk for d in ds)
+    assert VerifiedState.objects.count() == 3
+    checked.clear()
+    second = audit.verify(workers=1)
+    assert second.as_json() == first.as_json() and checked == []
+    # A cached column edited without the key: only that dossier is re-derived, and the edit is named.
+    sql(f"UPDATE {Dossier._meta.db_table} SET due_at = due_at + interval '1 day' WHERE id = %s", [ds[1].pk])
+    third = audit.verify(workers=1, stop_at_first=False)
+    assert checked == [ds[1].pk] and [p.dossier for p in third.problems] == [ds[1].code]
+    assert (third.dossiers, third.events) == (first.dossiers, first.events)
+    checked.clear()
+    assert not audit.verify(workers=1, full=True, stop_at_first=False).ok and len(checked) == 3
+    # A new checker version invalidates every MAC.
+    sql(f"UPDATE {Dossier._meta.db_table} SET due_at = due_at - interval '1 day' WHERE id = %s", [ds[1].pk])
+    audit.verify(workers=1)
+    checked.clear()
+    monkeypatch.setattr(audit.audit_snapshot, "version", lambda: b"another checker")
+    assert audit.verify(workers=1).ok and len(checked) == 3

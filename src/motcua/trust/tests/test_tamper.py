@@ -277,11 +277,15 @@ def test_the_untouched_database_verifies_against_its_checkpoint(world: Any, caps
     assert code == 0 and report["ok"] and report["checkpoint"] == 1, report["problems"]
 
 
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "after-a-passing-verify"])
 @pytest.mark.parametrize("name", list(TAMPERS))
-def test_tamper_is_detected_and_named(world: Any, capsys: Any, name: str) -> None:
+def test_tamper_is_detected_and_named(world: Any, capsys: Any, name: str, warm: bool) -> None:
+    """`warm`: a verification passed (and, on PostgreSQL, recorded its MACs) before the tamper."""
     ds = build(world)
     assert main(["audit", "checkpoint"]) == 0
     capsys.readouterr()
+    if warm:
+        assert verify_all(capsys)[0] == 0
     target = ds[1]
     TAMPERS[name](target)
     code, report = verify_all(capsys)
@@ -292,6 +296,24 @@ def test_tamper_is_detected_and_named(world: Any, capsys: Any, name: str) -> Non
     reasons = [p["reason"] for p in report["problems"] if p["dossier"] == where]
     assert any(CAUGHT_BY[name] in r for r in reasons), (name, reasons)
     assert {ds[0].code, ds[2].code}.isdisjoint(named), report["problems"]  # nothing else is blamed
+
+
+def test_forged_verified_state_is_not_trusted(world: Any, capsys: Any) -> None:
+    """Copying a passing dossier's MAC onto a tampered one (no key) does not skip its full check."""
+    from motcua.trust.models import VerifiedState
+
+    ds = build(world)
+    assert main(["audit", "checkpoint"]) == 0
+    capsys.readouterr()
+    assert verify_all(capsys)[0] == 0
+    TAMPERS["step run"](ds[1])
+    table = VerifiedState._meta.db_table
+    sql(
+        f"UPDATE {table} SET mac = (SELECT mac FROM {table} WHERE dossier_id = %s) WHERE dossier_id = %s",
+        [ds[0].pk, ds[1].pk],
+    )
+    code, report = verify_all(capsys)
+    assert code == 1 and {p["dossier"] for p in report["problems"]} == {ds[1].code}, report["problems"]
 
 
 def test_count_of_tampers() -> None:
