@@ -5,6 +5,8 @@ and runs frozen at `MOTCUA_TEST_NOW` if set, else at `DEFAULT_NOW`. `MOTCUA_TEST
 also moves the whole session there (ticking), so `MOTCUA_TEST_NOW=... pytest -m clock` re-runs the
 date-dependent tests at another instant (CI does, see .ci/run).
 
+Property tests (hypothesis) run without a per-example deadline (profile `motcua`).
+
 `MOTCUA_REQUIRE_ALL=1` (set by CI) turns the skip of a browser test, and on PostgreSQL of a `postgres`
 test, into a failure: CI must not go green by running less.
 """
@@ -18,6 +20,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
+
+# Property tests judge answers, not speed: on a loaded 2-core CI box a single example can exceed
+# hypothesis's default 200 ms deadline and fail a correct test (seen in CI-like runs).
+hypothesis_settings.register_profile("motcua", deadline=None)
+hypothesis_settings.load_profile("motcua")
 
 # An ordinary working Wednesday morning, far from holidays (Asia/Ho_Chi_Minh).
 DEFAULT_NOW = "2026-11-25T09:30:00+07:00"
