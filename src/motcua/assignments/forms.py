@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from rest_framework import serializers
-
 from motcua.assignments.commands import Command
+from motcua.core.forms import field_descriptors
 
 
 def describe(
@@ -17,28 +16,7 @@ def describe(
     values: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """{name, label, file_label, nonce, error, fields: [{name, label, widget, choices, value, error}]}."""
-    fields = []
-    for name, f in cmd.schema().fields.items():
-        item: dict[str, Any] = {
-            "name": name,
-            "label": str(f.label or name),
-            "required": bool(f.required),
-            "value": (values or {}).get(name, ""),
-            "error": (errors or {}).get(name, ""),
-            "choices": [],
-            "widget": "text",
-        }
-        if name in ("lead_unit",):
-            item["widget"], item["choices"] = "select", [("", "—"), *unit_choices]
-        elif isinstance(f, serializers.ChoiceField):
-            item["widget"], item["choices"] = "select", [(str(k), str(v)) for k, v in f.choices.items()]
-        elif isinstance(f, serializers.DateField):
-            item["widget"] = "date"
-        elif isinstance(f, serializers.IntegerField):
-            item["widget"] = "number"
-        elif f.style.get("base_template") == "textarea.html":
-            item["widget"] = "textarea"
-        fields.append(item)
+    fields = field_descriptors(cmd.schema, errors, values, ("lead_unit",), unit_choices)
     return {
         "name": cmd.name,
         "label": cmd.label,
